@@ -1,0 +1,56 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/utils"
+)
+
+// MaxKnownMicroversion is the highest Cinder microversion whose fields the provider reads
+// (3.64 adds encryption_key_id).
+const MaxKnownMicroversion = "3.64"
+
+const maxKnownMajor, maxKnownMinor = 3, 64
+
+// negotiateMicroversion asks the version document at the endpoint's versioned root (…/v3/) for
+// the server's range and settles on the highest both sides know. A server that does not say
+// gets no microversion header at all: failing here would lock out clouds whose version
+// document is hidden, and a microversion above the server's maximum is answered with 406.
+func negotiateMicroversion(ctx context.Context, sc *gophercloud.ServiceClient, log Logger) {
+	base, err := utils.BaseVersionedEndpoint(sc.Endpoint)
+	if err != nil {
+		logTo(ctx, log, "microversion discovery skipped: "+err.Error(), nil)
+		return
+	}
+	probe := *sc
+	probe.Endpoint, probe.ResourceBase = gophercloud.NormalizeURL(base), ""
+	supported, err := utils.GetSupportedMicroversions(ctx, &probe)
+	if err != nil {
+		logTo(ctx, log, "microversion discovery failed, sending no microversion: "+err.Error(), map[string]any{"url": probe.Endpoint})
+		return
+	}
+	mv, ok := pickMicroversion(supported)
+	if !ok {
+		logTo(ctx, log, "server supports no microversion up to "+MaxKnownMicroversion+", sending none", nil)
+		return
+	}
+	sc.Microversion = mv
+	logTo(ctx, log, "using microversion "+mv, map[string]any{
+		"server_min": fmt.Sprintf("%d.%d", supported.MinMajor, supported.MinMinor),
+		"server_max": fmt.Sprintf("%d.%d", supported.MaxMajor, supported.MaxMinor),
+	})
+}
+
+// pickMicroversion is min(server max, MaxKnownMicroversion), if the server's minimum allows it.
+func pickMicroversion(s utils.SupportedMicroversions) (string, bool) {
+	major, minor := s.MaxMajor, s.MaxMinor
+	if major > maxKnownMajor || (major == maxKnownMajor && minor > maxKnownMinor) {
+		major, minor = maxKnownMajor, maxKnownMinor
+	}
+	if major < s.MinMajor || (major == s.MinMajor && minor < s.MinMinor) {
+		return "", false
+	}
+	return fmt.Sprintf("%d.%d", major, minor), true
+}
