@@ -1,0 +1,194 @@
+package vbs
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func decodeBackups(t *testing.T, body []byte) ([]Backup, string) {
+	t.Helper()
+	items, next, err := decodePage[backupJSON](body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backups := make([]Backup, len(items))
+	for i := range items {
+		backups[i] = items[i].backup()
+	}
+	return backups, next
+}
+
+func TestDecodeAPIExampleV2(t *testing.T) {
+	backups, next := decodeBackups(t, readTestdata(t, "v2_example.json"))
+	if len(backups) != 3 {
+		t.Fatalf("got %d backups, want 3", len(backups))
+	}
+	if want := "http://192.168.82.222:8776/b23b579f08c84228b9b4673c46f0c442/backups?limit=1&offset=1&marker=b3cf7a16-decc-4beb-8077-682737d94a58"; next != want {
+		t.Errorf("next = %q", next)
+	}
+	b := backups[0]
+	want := Backup{
+		ID:                  "1d1139d8-8989-49d3-8aa1-83eb691e6db2",
+		Status:              ptrTo("error"),
+		VolumeID:            ptrTo("2748f2f2-4394-4e6e-af8d-8dd34496c024"),
+		FailReason:          ptrTo("Connection to swift failed: [Errno 111] ECONNREFUSED"),
+		Container:           ptrTo("volumebackups"),
+		Size:                ptrTo(int64(1)),
+		CreatedAt:           ptrTo(time.Date(2013, 6, 27, 8, 48, 3, 0, time.UTC)),
+		TenantID:            ptrTo("b23b579f08c84228b9b4673c46f0c442"),
+		ServiceMetadataJSON: ptrTo(apiExampleServiceMetadata),
+		Links: []Link{
+			{Href: "http://192.168.82.222:8776/v2/b23b579f08c84228b9b4673c46f0c442/backups/1d1139d8-8989-49d3-8aa1-83eb691e6db2", Rel: "self"},
+			{Href: "http://192.168.82.222:8776/b23b579f08c84228b9b4673c46f0c442/backups/1d1139d8-8989-49d3-8aa1-83eb691e6db2", Rel: "bookmark"},
+		},
+	}
+	_, want.ServiceMetadata, _ = parseServiceMetadata([]byte(quoted(apiExampleServiceMetadata)))
+	if !reflect.DeepEqual(b, want) {
+		t.Errorf("got  %+v\nwant %+v", b, want)
+	}
+	// "name": null and "object_count": null stay null, never "" or 0.
+	if b.Name != nil || b.ObjectCount != nil || b.Description != nil || b.DescriptionText != nil {
+		t.Errorf("nulls: name %v, object_count %v, description %v", b.Name, b.ObjectCount, b.Description)
+	}
+	if backups[1].ServiceMetadataJSON != nil || backups[1].ServiceMetadata != nil || backups[1].TenantID != nil {
+		t.Errorf("absent service_metadata and tenant must be nil: %+v", backups[1])
+	}
+	for _, b := range backups {
+		if b.Unreadable != nil {
+			t.Errorf("%s: unreadable %v", b.ID, b.Unreadable)
+		}
+	}
+}
+
+func TestDecodeV3(t *testing.T) {
+	backups, next := decodeBackups(t, readTestdata(t, "v3_example.json"))
+	if len(backups) != 1 || !strings.Contains(next, "marker=5c2ff5e0") {
+		t.Fatalf("got %d backups, next %q", len(backups), next)
+	}
+	b := backups[0]
+	got := map[string]any{
+		"tenant":      deref(b.TenantID),
+		"metadata":    b.Metadata,
+		"user":        deref(b.UserID),
+		"key":         deref(b.EncryptionKeyID),
+		"desc":        deref(b.DescriptionText),
+		"inc":         deref(b.IncrementalRequested),
+		"created":     deref(b.CreatedAt),
+		"updated":     deref(b.UpdatedAt),
+		"data":        deref(b.DataTimestamp),
+		"objects":     deref(b.ObjectCount),
+		"incremental": deref(b.IsIncremental),
+		"dependent":   deref(b.HasDependentBackups),
+		"sm":          deref(b.ServiceMetadataJSON),
+		"sm parsed":   b.ServiceMetadata == nil,
+		"unreadable":  b.Unreadable,
+	}
+	want := map[string]any{
+		"tenant":      "a1b2c3",
+		"metadata":    map[string]string{"owner": "ops", "tier": "gold"},
+		"user":        "u-42",
+		"key":         nil,
+		"desc":        "nightly backup",
+		"inc":         true,
+		"created":     time.Date(2023, 5, 1, 10, 0, 0, 123456000, time.UTC),
+		"updated":     time.Date(2023, 5, 1, 10, 5, 0, 0, time.UTC),
+		"data":        time.Date(2023, 5, 1, 10, 0, 0, 0, time.UTC),
+		"objects":     int64(5),
+		"incremental": true,
+		"dependent":   false,
+		"sm":          "volume_5c2ff5e0/20230501100000/az_nova_backup_5c2ff5e0",
+		"sm parsed":   true,
+		"unreadable":  []string(nil),
+	}
+	for k := range want {
+		if !reflect.DeepEqual(got[k], want[k]) {
+			t.Errorf("%s: got %#v, want %#v", k, got[k], want[k])
+		}
+	}
+}
+
+func TestDecodeUnreadableValues(t *testing.T) {
+	body := `{"backups": [{"id": "b1", "name": ["x"], "size": "big", "object_count": "3", "created_at": "soon",
+		"updated_at": "", "is_incremental": "perhaps", "has_dependent_backups": "True", "links": "none",
+		"metadata": "none", "os-backup-project-attr:project_id": {}, "description": "{\"DESC\": 1",
+		"service_metadata": "{\"progress\": \"x\", \"VK\": \"secret-vk\"}"}]}`
+	backups, next := decodeBackups(t, []byte(body))
+	b := backups[0]
+	want := []string{"name", "size", "created_at", "tenant_id", "is_incremental", "links", "metadata", "description", "service_metadata.progress"}
+	if !slices.Equal(b.Unreadable, want) {
+		t.Errorf("unreadable: got %q, want %q", b.Unreadable, want)
+	}
+	if next != "" || b.Name != nil || b.Size != nil || b.CreatedAt != nil || b.UpdatedAt != nil || b.IsIncremental != nil ||
+		b.Links != nil || b.Metadata != nil || b.TenantID != nil || b.ServiceMetadata.Progress != nil {
+		t.Errorf("unreadable values must be nil: %+v", b)
+	}
+	if deref(b.ObjectCount) != int64(3) || deref(b.HasDependentBackups) != true || deref(b.DescriptionText) != `{"DESC": 1` {
+		t.Errorf("tolerant values: %+v", b)
+	}
+	if strings.Contains(strings.Join(b.Unreadable, ","), "secret") {
+		t.Error("a value leaked into Unreadable")
+	}
+}
+
+func TestDecodeTenantV2WinsOverV3(t *testing.T) {
+	backups, _ := decodeBackups(t, []byte(`{"backups": [{"id": "b", "os-bak-tenant-attr:tenant_id": "v2", "os-backup-project-attr:project_id": "v3"}]}`))
+	if deref(backups[0].TenantID) != "v2" {
+		t.Errorf("tenant: %v", deref(backups[0].TenantID))
+	}
+}
+
+func TestDecodePageErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{``, "not valid JSON: unexpected end of JSON input"},
+		{`{"backups": [{"id": "a"}`, "not valid JSON: unexpected end of JSON input"},
+		{`<html><body>Bad Gateway</body></html>`, "not valid JSON: invalid character '<'"},
+		{`{"volumes": []}`, `no "backups" list`},
+		{`{"backups": null}`, `no "backups" list`},
+		{`{"backups": {}}`, `not a page of backups: JSON object at "backups"`},
+		{`{"backups": [1]}`, `not a page of backups: JSON number at "backups"`},
+		{`[]`, `not a page of backups: JSON array at the top level`},
+		{`{"backups": [], "backups_links": {"href": "x"}}`, `"backups_links" is not a list of links`},
+	} {
+		_, _, err := decodePage[backupJSON]([]byte(tc.body))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want %q", tc.body, err, tc.want)
+		}
+		_, _, err = decodePage[idOnly]([]byte(tc.body))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ids %q: got %v, want %q", tc.body, err, tc.want)
+		}
+	}
+}
+
+func TestDecodePageIDs(t *testing.T) {
+	items, next, err := decodePage[idOnly](readTestdata(t, "v2_example.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range items {
+		id, _ := items[i].backupID()
+		ids = append(ids, id)
+	}
+	want := []string{"1d1139d8-8989-49d3-8aa1-83eb691e6db2", "80e17946-6e56-46e0-9547-e9ba4f1619bd", "b3cf7a16-decc-4beb-8077-682737d94a58"}
+	if !slices.Equal(ids, want) || !strings.Contains(next, "marker=b3cf7a16") {
+		t.Errorf("got %v, %q", ids, next)
+	}
+}
+
+func TestBackupID(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"id": "a"}`: true, `{"id": 5}`: true, `{"id": ""}`: false, `{"id": null}`: false, `{}`: false, `{"id": {}}`: false,
+	} {
+		items, _, err := decodePage[idOnly]([]byte(`{"backups": [` + body + `]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := items[0].backupID(); ok != want {
+			t.Errorf("%s: has id %v, want %v", body, ok, want)
+		}
+	}
+}

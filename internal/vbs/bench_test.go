@@ -1,0 +1,135 @@
+package vbs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2"
+)
+
+func benchPage(b *testing.B) []byte {
+	return pageJSON(b, "http://10.0.0.1:1/v2/p/backups?marker=x", seqIDs(0, 1000)...)
+}
+
+func BenchmarkDecodePage(b *testing.B) {
+	body := benchPage(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		items, _, err := decodePage[backupJSON](body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range items {
+			_ = items[i].backup()
+		}
+	}
+}
+
+func BenchmarkDecodePageIDs(b *testing.B) {
+	body := benchPage(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := decodePage[idOnly](body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodePageMaps is the floor the decoders are measured against: encoding/json into maps.
+func BenchmarkDecodePageMaps(b *testing.B) {
+	body := benchPage(b)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// pagesServer serves pages of 1000 backups with distinct ids, linked by marker, 100,000 in all.
+func pagesServer(b *testing.B) *httptest.Server {
+	const perPage, pages = 1000, 100
+	bodies := make([][]byte, pages)
+	for p := range bodies {
+		next := ""
+		if p < pages-1 {
+			next = "http://10.0.0.1:1/v2/p/backups?marker=" + strconv.Itoa(p)
+		}
+		bodies[p] = pageJSON(b, next, seqIDs(p*perPage, perPage)...)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := 0
+		if m := r.URL.Query().Get("marker"); m != "" {
+			p, _ = strconv.Atoi(m)
+			p++
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(bodies[p])
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkListBackups100k reads 100,000 backups, 100 pages of 1000, through the whole client.
+func BenchmarkListBackups100k(b *testing.B) {
+	srv := pagesServer(b)
+	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := c.ListBackups(context.Background(), ListOpts{})
+		if err != nil || len(res.Backups) != 100000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListBackupIDs100k reads the ids of 100,000 backups.
+func BenchmarkListBackupIDs100k(b *testing.B) {
+	srv := pagesServer(b)
+	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"))
+	b.ReportAllocs()
+	for b.Loop() {
+		ids, err := c.ListBackupIDs(context.Background(), ListOpts{})
+		if err != nil || len(ids) != 100000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFetchMaps100k is the floor for the two above: the same 100 fetches through gophercloud,
+// each page decoded into maps and kept, as a listing must keep what it returns.
+func BenchmarkFetchMaps100k(b *testing.B) {
+	srv := pagesServer(b)
+	sc := testServiceClient(b, srv.URL+"/v2/p/")
+	b.ReportAllocs()
+	for b.Loop() {
+		kept := make([]map[string]any, 0, 100)
+		for p := range 100 {
+			u := sc.ServiceURL("backups", "detail")
+			if p > 0 {
+				u += fmt.Sprintf("?marker=%d", p-1)
+			}
+			resp, err := sc.Request(context.Background(), "GET", u, &gophercloud.RequestOpts{KeepResponseBody: true, OkCodes: []int{200}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			var m map[string]any
+			if err := json.Unmarshal(body, &m); err != nil {
+				b.Fatal(err)
+			}
+			kept = append(kept, m)
+		}
+	}
+}

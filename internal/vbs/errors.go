@@ -1,0 +1,194 @@
+package vbs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gophercloud/gophercloud/v2"
+)
+
+// bodySampleBytes bounds how much of a body an error quotes: enough to recognise an HTML error
+// page or a truncated document, not enough to flood a Terraform diagnostic.
+const bodySampleBytes = 200
+
+// APIError is a page request that failed: the server answered with an error status, or with a body
+// that is not a page of backups.
+type APIError struct {
+	Page       int    // 1-based number of the page in the walk
+	URL        string // the request URL, without credentials
+	StatusCode int    // the HTTP status
+	Code       string // the server's own error code where it gives one as text (Huawei's "APIGW.0301")
+	Message    string // the server's message, else the start of its body; for a body that is not a page, what is wrong with it
+	Body       string // for a body that is not a page: its start, printable
+	RequestID  string // the server's request id, for its operators
+	Err        error  // the cause: a gophercloud or encoding/json error
+}
+
+// Error reads e.g. "page 3 (GET http://127.0.0.1:8776/v3/p/backups/detail?marker=x): HTTP 400:
+// Invalid sort key (request id req-123)".
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "page %d (GET %s): HTTP %d", e.Page, e.URL, e.StatusCode)
+	if e.Code != "" {
+		b.WriteString(": " + e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.Body != "" {
+		fmt.Fprintf(&b, "; the body starts with %q", e.Body)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause, so that errors.As finds gophercloud's error behind an APIError.
+func (e *APIError) Unwrap() error { return e.Err }
+
+// newAPIError describes an error status; the message comes from the body's JSON where one of the
+// usual shapes holds it, else from the body's start.
+func newAPIError(page int, rawURL string, status int, header http.Header, body []byte, cause error) *APIError {
+	e := &APIError{Page: page, URL: RedactURL(rawURL), StatusCode: status, RequestID: requestID(header), Err: cause}
+	e.Code, e.Message = serverMessage(body)
+	if e.Message == "" {
+		e.Message = printable(body)
+	}
+	return e
+}
+
+// newPageError describes a response that is not a page of backups.
+func newPageError(page int, rawURL string, resp *response, problem error) *APIError {
+	return &APIError{
+		Page: page, URL: RedactURL(rawURL), StatusCode: resp.status, Message: problem.Error(),
+		Body: printable(resp.body), RequestID: requestID(resp.header), Err: problem,
+	}
+}
+
+// requestError describes a request that gophercloud failed: an error status becomes an APIError,
+// anything else (a connection failure, a cancelled context) keeps its own error, wrapped.
+func requestError(page int, rawURL string, err error) error {
+	var code gophercloud.ErrUnexpectedResponseCode
+	var codePtr *gophercloud.ErrUnexpectedResponseCode
+	switch {
+	case errors.As(err, &code):
+	case errors.As(err, &codePtr) && codePtr != nil:
+		code = *codePtr
+	default:
+		return fmt.Errorf("page %d (GET %s): %w", page, RedactURL(rawURL), err)
+	}
+	return newAPIError(page, rawURL, code.Actual, code.ResponseHeader, code.Body, err)
+}
+
+func requestID(h http.Header) string {
+	for _, name := range []string{"X-Openstack-Request-Id", "X-Request-Id", "X-Compute-Request-Id"} {
+		if id := h.Get(name); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// serverMessage finds the message (and a textual code) in the error bodies of OpenStack
+// ({"badRequest": {"code": 400, "message": "..."}}, any key) and Huawei Cloud
+// ({"error": {"code", "message"}}, {"error_code", "error_msg"}, {"error_message"}).
+func serverMessage(body []byte) (code, message string) {
+	body = bytes.TrimSpace(body)
+	if !validJSON(body) || !isObject(body) {
+		return "", ""
+	}
+	look := func(key, v []byte) {
+		switch string(key) {
+		case "message", "error_msg", "error_message", "error", "faultstring":
+			if s, ok := unquote(v); ok && message == "" {
+				message = s
+			}
+		case "code", "error_code":
+			if s, ok := unquote(v); ok && code == "" {
+				code = s
+			}
+		}
+	}
+	for key, v := range each(body) {
+		look(key, v)
+	}
+	for _, v := range each(body) {
+		if message == "" && isObject(v) {
+			for key, inner := range each(v) {
+				look(key, inner)
+			}
+		}
+	}
+	if message == "" {
+		code = "" // a lone code says little and would hide the body's start
+	}
+	return code, message
+}
+
+// secretValue matches the value of a key that holds a secret, quoted plainly or inside a string of
+// JSON (service_metadata's VK is the one this API has), however far the body's start reaches.
+var secretValue = regexp.MustCompile(`(?i)(\\*"(?:VK|[a-z_-]*(?:token|password|secret)[a-z_-]*)\\*"\s*:\s*\\*")[^"\\]*`)
+
+// printable is the start of body on one line, for an error message: secrets are masked, control
+// characters and invalid UTF-8 become spaces and "?", runs of spaces one space.
+func printable(body []byte) string {
+	body = secretValue.ReplaceAll(body[:min(len(body), 4*bodySampleBytes)], []byte("${1}***"))
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(body) && b.Len() < bodySampleBytes; {
+		r, size := utf8.DecodeRune(body[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			r = '?'
+		case unicode.IsSpace(r) || !unicode.IsPrint(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		if b.Len() >= bodySampleBytes && i < len(body) {
+			b.WriteString("…")
+		}
+	}
+	return b.String()
+}
+
+// secretParams are substrings of query parameter names whose values must not reach a log or an
+// error (X-Auth-Token, X-Amz-Signature, ...). The backup API has none, but a next link could.
+var secretParams = []string{"token", "secret", "password", "signature", "credential"}
+
+// RedactURL returns rawURL without user information and without query parameters whose names
+// suggest a secret, for logs and errors.
+func RedactURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(an unparsable URL)"
+	}
+	u.User = nil
+	q := u.Query()
+	removed := false
+	for name := range q {
+		lower := strings.ToLower(name)
+		if slices.ContainsFunc(secretParams, func(s string) bool { return strings.Contains(lower, s) }) {
+			q.Del(name)
+			removed = true
+		}
+	}
+	if removed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

@@ -1,0 +1,208 @@
+package vbs
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+// attributeNames are every name Unreadable may hold: a name, never a value.
+var attributeNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range strings.Fields(`name status availability_zone volume_id snapshot_id fail_reason container
+		description description_text incremental_requested size object_count created_at updated_at data_timestamp
+		tenant_id has_dependent_backups is_incremental links metadata user_id encryption_key_id service_metadata`) {
+		m[n] = true
+	}
+	for _, n := range strings.Fields(`deduplicated compressed volume_key bootable backup_url storage_path vm_id
+		service_type storage_type space_saving_rate storage_unit_path cmk_id progress chain_size_mb volume_type
+		host_id backup_type job_id average_rate_mbps`) {
+		m["service_metadata."+n] = true
+	}
+	return m
+}()
+
+func FuzzDecodePage(f *testing.F) {
+	f.Add(readTestdata(f, "v2_example.json"))
+	f.Add(readTestdata(f, "v3_example.json"))
+	f.Add(pageJSON(f, "http://10.0.0.1:1/x?marker=a", "a", "b"))
+	f.Add([]byte(`{"backups": [{"id": "a", "size": "1", "created_at": "2013-06-27T08:48:03Z", "metadata": {"k": 1}, "links": null}]}`))
+	f.Add([]byte(`{"backups": [{"id": 1, "description": "{\"DESC\": \"d\", \"INC\": \"1\"}", "service_metadata": {"DL": "3"}}], "backups_links": []}`))
+	f.Add([]byte(`{"backups": {}}`))
+	f.Add([]byte(`<html>`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		items, next, err := decodePage[backupJSON](body)
+		ids, nextIDs, errIDs := decodePage[idOnly](body)
+		if (err == nil) != (errIDs == nil) || next != nextIDs {
+			t.Fatalf("full and ids-only decoding disagree: %v / %v, %q / %q", err, errIDs, next, nextIDs)
+		}
+		if err != nil {
+			return
+		}
+		if !json.Valid(body) {
+			t.Fatal("invalid JSON decoded without error")
+		}
+		if len(items) != len(ids) {
+			t.Fatalf("%d backups, %d ids", len(items), len(ids))
+		}
+		for i := range items {
+			b := items[i].backup()
+			id, ok := items[i].backupID()
+			idOnly, okOnly := ids[i].backupID()
+			if b.ID != id || id != idOnly || ok != okOnly {
+				t.Fatalf("backup %d: ids %q %q %q", i, b.ID, id, idOnly)
+			}
+			for _, name := range b.Unreadable {
+				if !attributeNames[name] {
+					t.Fatalf("Unreadable holds %q, not an attribute name", name)
+				}
+			}
+			for _, tm := range []*time.Time{b.CreatedAt, b.UpdatedAt, b.DataTimestamp} {
+				if tm != nil && tm.Location() != time.UTC {
+					t.Fatalf("time %v not in UTC", tm)
+				}
+			}
+		}
+	})
+}
+
+func FuzzParseTimestamp(f *testing.F) {
+	for _, s := range []string{"2013-06-27T08:48:03.000000", "2013-06-27T08:48:03Z", "2013-06-27T10:48:03+02:00",
+		"2013-06-27 08:48:03", "2013-06-27T08:48:03.1-00:30", "", "x", "2013-06-27T08:48:03+"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, ok := parseTimestamp(s)
+		if !ok {
+			return
+		}
+		if tm.Location() != time.UTC {
+			t.Fatalf("%q: %v is not UTC", s, tm)
+		}
+		again, ok := parseTimestamp(tm.Format(time.RFC3339Nano))
+		if !ok || !again.Equal(tm) {
+			t.Fatalf("%q: %v does not read back (%v)", s, tm, again)
+		}
+	})
+}
+
+func FuzzParseNumber(f *testing.F) {
+	for _, s := range []string{`0`, `"0"`, `-1.5e3`, `" 7 "`, `true`, `"True"`, `"NaN"`, `1e400`, `null`, `""`, `{}`, `"\u0031"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) { // encoding/json hands Unmarshalers valid JSON only
+			return
+		}
+		raw = []byte(strings.TrimSpace(string(raw)))
+		i, iOK := parseInt(raw)
+		fl, fOK := parseFloat(raw)
+		_, _ = parseBool(raw)
+		if fOK && (math.IsNaN(fl) || math.IsInf(fl, 0)) {
+			t.Fatalf("%s: %v is no Terraform number", raw, fl)
+		}
+		if iOK && (!fOK || math.Abs(float64(i)-fl) > math.Abs(fl)*1e-15+1e-9) {
+			t.Fatalf("%s: int %d, float %v %v", raw, i, fl, fOK)
+		}
+		var f field[float64]
+		f.read(raw, parseFloat)
+		if f.set == f.bad && f.set || f.bad && isNullish(raw) {
+			t.Fatalf("%s: inconsistent state %+v", raw, f)
+		}
+	})
+}
+
+func FuzzParseServiceMetadata(f *testing.F) {
+	f.Add([]byte(quoted(apiExampleServiceMetadata)))
+	f.Add([]byte(quoted(fullServiceMetadata)))
+	f.Add([]byte(fullServiceMetadata))
+	for _, s := range []string{`null`, `""`, `"garbage"`, `"[1]"`, `"{\"DL\": 9, \"ST\": \"x\"}"`, `5`, `"{\"a\":{\"b\":[1,{}]}}"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if !json.Valid(raw) {
+			return
+		}
+		raw = []byte(strings.TrimSpace(string(raw)))
+		text, sm, bad := parseServiceMetadata(raw)
+		if (text == nil) != (string(raw) == "null") {
+			t.Fatalf("%s: text %v", raw, text)
+		}
+		for _, name := range bad {
+			if !attributeNames[name] || !strings.HasPrefix(name, "service_metadata") {
+				t.Fatalf("%s: unreadable %q", raw, name)
+			}
+		}
+		if sm == nil {
+			return
+		}
+		if (sm.Deduplicated == nil) != (sm.Compressed == nil) {
+			t.Fatalf("%s: DL read halfway", raw)
+		}
+		if (sm.ServiceType == nil) != strings.Contains(strings.Join(bad, ","), "service_type") {
+			t.Fatalf("%s: service type %v with %q", raw, sm.ServiceType, bad)
+		}
+	})
+}
+
+func FuzzParseDescription(f *testing.F) {
+	for _, s := range []string{"", "weekly", `{"DESC": "d", "INC": 1}`, `{"DESC": `, ` {"INC": "x"} `, `{"DESC": {"a": 1}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		text, inc, bad := parseDescription(&s)
+		if !strings.HasPrefix(strings.TrimSpace(s), "{") {
+			if text == nil || *text != s || inc != nil || bad != nil {
+				t.Fatalf("%q: plain text changed: %v %v %q", s, text, inc, bad)
+			}
+			return
+		}
+		if !json.Valid([]byte(strings.TrimSpace(s))) && (text == nil || *text != s || len(bad) != 1 || bad[0] != "description") {
+			t.Fatalf("%q: malformed JSON must stay text and be noted: %v %q", s, text, bad)
+		}
+	})
+}
+
+// FuzzScanner checks the hand-written JSON scanner and string decoder against encoding/json.
+func FuzzScanner(f *testing.F) {
+	for _, s := range []string{`{"a": [1, "x\"y", {"b": null}]}`, `"\ud83d\ude00"`, `[1,]`, `{"a":1}x`, "\"\xff\"", `-0.5e+3`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		valid := json.Valid(data)
+		if got := validJSON(data); got != valid {
+			t.Fatalf("validJSON(%q) = %v, json.Valid %v", data, got, valid)
+		}
+		if !valid {
+			return
+		}
+		var want any
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber() // 1e700 is valid JSON but no float64
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if s, ok := want.(string); ok {
+			if got, ok := unquote([]byte(strings.TrimSpace(string(data)))); !ok || got != s {
+				t.Fatalf("unquote(%q) = %q, want %q", data, got, s)
+			}
+		}
+		if m, ok := want.(map[string]any); ok {
+			got := map[string]bool{}
+			for k, v := range each(data) {
+				got[string(k)] = true
+				if !json.Valid(v) {
+					t.Fatalf("each(%q) yielded %q for %q", data, v, k)
+				}
+			}
+			for k := range m {
+				if !got[k] {
+					t.Fatalf("each(%q) missed %q", data, k)
+				}
+			}
+		}
+	})
+}

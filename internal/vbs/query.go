@@ -1,0 +1,77 @@
+package vbs
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Validate checks o against the rules of the data sources' arguments; each error names the
+// argument. It matters most for status, whose typos the API answers with an empty list.
+func (o ListOpts) Validate() error {
+	var errs []error
+	oneOf := func(name, value string, allowed []string) {
+		if value != "" && !slices.Contains(allowed, value) {
+			errs = append(errs, fmt.Errorf("%s must be one of %s, got %q", name, strings.Join(allowed, ", "), value))
+		}
+	}
+	oneOf("status", o.Status, Statuses)
+	oneOf("sort_key", o.SortKey, SortKeys)
+	oneOf("sort_dir", o.SortDir, SortDirs)
+	if o.Offset < 0 {
+		errs = append(errs, fmt.Errorf("offset must be at least 0, got %d", o.Offset))
+	}
+	if o.Limit < 0 {
+		errs = append(errs, fmt.Errorf("limit must be at least 1, got %d", o.Limit))
+	}
+	if o.PageSize < 0 || o.PageSize > MaxPageSize {
+		errs = append(errs, fmt.Errorf("page_size must be between 1 and %d, got %d", MaxPageSize, o.PageSize))
+	}
+	return errors.Join(errs...)
+}
+
+// Query is the query of the first request of a listing.
+func (o ListOpts) Query() url.Values {
+	q := url.Values{}
+	o.apply(q, 0)
+	if o.Offset > 0 {
+		q.Set("offset", strconv.FormatInt(o.Offset, 10))
+	}
+	return q
+}
+
+// apply sets o's filters and the page size for a request made after collected backups on q,
+// overriding what q holds: o, not a server's next link, says what is listed.
+func (o ListOpts) apply(q url.Values, collected int64) {
+	for name, value := range map[string]string{
+		"name": o.Name, "status": o.Status, "volume_id": o.VolumeID, "sort_key": o.SortKey, "sort_dir": o.SortDir,
+	} {
+		if value != "" {
+			q.Set(name, value)
+		}
+	}
+	if n := o.pageLimit(collected); n > 0 {
+		q.Set("limit", strconv.FormatInt(n, 10))
+	}
+}
+
+// pageLimit is the query limit of a request made after collected backups, 0 for none. With Limit
+// set, a request asks for no more than remain, so that the last page carries nothing to throw
+// away; with Limit set and no PageSize it asks for MaxPageSize, the default page of Huawei VBS and
+// Cinder alike, which costs no more requests than the server's default and never exceeds its cap.
+func (o ListOpts) pageLimit(collected int64) int64 {
+	size := o.PageSize
+	if o.Limit == 0 {
+		return size
+	}
+	if size == 0 {
+		size = MaxPageSize
+	}
+	return min(size, o.Limit-collected)
+}
+
+// full reports whether kept backups reach Limit.
+func (o ListOpts) full(kept int64) bool { return o.Limit > 0 && kept >= o.Limit }
