@@ -1,0 +1,230 @@
+package vbssim
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
+)
+
+// unreachableHost is where an UnreachableNextLink fault points: a loopback address nothing listens on.
+const unreachableHost = "http://127.0.0.2:1"
+
+// listQuery is the parsed query of one listing.
+type listQuery struct {
+	filter        filter
+	spec          sortSpec
+	limit         int
+	offset        int
+	marker        string
+	unknownFilter bool
+}
+
+// listBackups serves GET /v{2,3}/{project_id}/backups/detail.
+func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *armedFault, reqID string) response {
+	if fail := s.authorize(r, projectID, reqID); fail != nil {
+		return *fail
+	}
+	minor := 0
+	var header http.Header
+	if apiVersion == "v3" {
+		var fail *response
+		if minor, fail = s.requestedMicroversion(r); fail != nil {
+			return *fail
+		}
+		header = http.Header{"Openstack-Api-Version": {fmt.Sprintf("volume 3.%d", minor)}, "Vary": {"OpenStack-API-Version"}}
+	}
+	q, fail := s.parseListQuery(r.URL.Query(), apiVersion, minor)
+	if fail != nil {
+		fail.header = header
+		return *fail
+	}
+	q.filter.projectID = projectID
+
+	d := s.data.Load()
+	var page []int32
+	// Like Cinder, an unknown filter matches nothing, and it is noticed before the marker is looked up.
+	if !q.unknownFilter {
+		start := 0
+		if q.marker != "" {
+			i, ok := d.index[q.marker]
+			if !ok || d.backups[i].ProjectID != projectID {
+				resp := cinderError(http.StatusNotFound, "Backup "+q.marker+" could not be found.")
+				resp.header = header
+				return resp
+			}
+			start = int(d.sorted(q.spec).rank[i]) + 1
+			if f != nil && f.DuplicateMarker {
+				start--
+			}
+		}
+		page = d.page(q.spec, &q.filter, start, q.offset, q.limit)
+	}
+
+	v := variantFor(apiVersion, minor)
+	encoded := make([][]byte, len(page))
+	size := 256
+	var scratch []byte
+	for n, i := range page {
+		encoded[n] = d.encoding(v, i, &scratch)
+		size += len(encoded[n]) + 2
+	}
+	body := make([]byte, 0, size)
+	body = append(body, `{"backups": [`...)
+	for n, b := range encoded {
+		if n > 0 {
+			body = append(body, ", "...)
+		}
+		body = append(body, b...)
+	}
+	body = append(body, ']')
+	// Cinder links a next page whenever this one is full, even when nothing follows.
+	full := q.limit > 0 && len(page) == q.limit
+	if full || (f != nil && f.RepeatNextLink) {
+		marker := ""
+		if len(page) > 0 {
+			marker = d.backups[page[len(page)-1]].ID
+		}
+		if f != nil && f.RepeatNextLink {
+			marker = q.marker
+		}
+		body = append(body, `, "backups_links": [{"href": `...)
+		body = appendString(body, s.nextLink(r, projectID, marker, f))
+		body = append(body, `, "rel": "next"}]`...)
+	}
+	return response{status: http.StatusOK, header: header, body: append(body, '}')}
+}
+
+// listParams are the query parameters a listing understands; any other is a filter Cinder does not know.
+var listParams = []string{"name", "status", "volume_id", "sort_key", "sort_dir", "limit", "offset", "marker"}
+
+// parseListQuery validates the query as Cinder does, in Cinder's order and with its messages.
+func (s *Server) parseListQuery(values url.Values, apiVersion string, minor int) (listQuery, *response) {
+	q := listQuery{spec: sortSpec{key: "created_at", desc: true}, limit: s.cfg.MaxLimit, marker: values.Get("marker")}
+	bad := func(msg string) (listQuery, *response) {
+		resp := cinderError(http.StatusBadRequest, msg)
+		return q, &resp
+	}
+	if values.Has("limit") {
+		n, err := strconv.Atoi(values.Get("limit"))
+		switch {
+		case err != nil:
+			return bad("limit param must be an integer")
+		case n < 0:
+			return bad("limit param must be positive")
+		}
+		q.limit = min(n, s.cfg.MaxLimit)
+	}
+	if values.Has("offset") {
+		n, err := strconv.Atoi(values.Get("offset"))
+		switch {
+		case err != nil:
+			return bad("offset must be an integer.")
+		case n < 0:
+			return bad("offset must be >= 0")
+		}
+		q.offset = n
+	}
+	if key := values.Get("sort_key"); key != "" {
+		// Before 3.37 Cinder does not translate name to its column display_name.
+		if !slices.Contains(vbs.SortKeys, key) || (key == "name" && apiVersion == "v3" && minor < mvSortByName) {
+			return bad("Invalid sort key")
+		}
+		q.spec.key = key
+	}
+	if dir := values.Get("sort_dir"); dir != "" {
+		if !slices.Contains(vbs.SortDirs, dir) {
+			return bad("Invalid input received: Unknown sort direction, must be 'desc' or 'asc'")
+		}
+		q.spec.desc = dir == "desc"
+	}
+	for _, p := range []struct {
+		key string
+		dst **string
+	}{{"name", &q.filter.name}, {"status", &q.filter.status}, {"volume_id", &q.filter.volumeID}} {
+		if values.Has(p.key) {
+			v := values.Get(p.key)
+			*p.dst = &v
+		}
+	}
+	for key := range values {
+		q.unknownFilter = q.unknownFilter || !slices.Contains(listParams, key)
+	}
+	return q, nil
+}
+
+// nextLink builds the next link as Cinder does: every query parameter of the request, offset
+// included, re-encoded in order, then marker. Faults and Config change its host and path.
+func (s *Server) nextLink(r *http.Request, projectID, marker string, f *armedFault) string {
+	host := strings.TrimSuffix(s.cfg.LinkHost, "/")
+	if host == "" {
+		host = requestBase(r)
+	}
+	if f != nil && f.UnreachableNextLink {
+		host = unreachableHost
+	}
+	path := r.URL.EscapedPath()
+	if s.cfg.BookmarkNextLinks {
+		path = "/" + projectID + "/backups"
+	}
+	var query []string
+	for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		k, errK := url.QueryUnescape(k)
+		v, errV := url.QueryUnescape(v)
+		if pair == "" || k == "marker" || errK != nil || errV != nil {
+			continue
+		}
+		query = append(query, url.QueryEscape(k)+"="+url.QueryEscape(v))
+	}
+	if marker != "" {
+		query = append(query, "marker="+url.QueryEscape(marker))
+	}
+	return host + path + "?" + strings.Join(query, "&")
+}
+
+// requestedMicroversion reads "OpenStack-API-Version: volume 3.x"; absent means 3.0.
+func (s *Server) requestedMicroversion(r *http.Request) (int, *response) {
+	requested := ""
+	for _, item := range strings.Split(strings.Join(r.Header.Values("Openstack-Api-Version"), ","), ",") {
+		if fields := strings.Fields(item); len(fields) == 2 && strings.EqualFold(fields[0], "volume") {
+			requested = fields[1]
+		}
+	}
+	switch requested {
+	case "":
+		return 0, nil
+	case "latest":
+		return s.maxMinor, nil
+	}
+	minor, err := parseMicroversion(requested)
+	if err != nil {
+		resp := cinderError(http.StatusBadRequest,
+			fmt.Sprintf("API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", requested))
+		return 0, &resp
+	}
+	if minor < 0 || minor > s.maxMinor {
+		resp := cinderError(http.StatusNotAcceptable, fmt.Sprintf(
+			"Version %s is not supported by the API. Minimum is 3.0 and maximum is %s.", requested, s.cfg.MaxMicroversion))
+		return 0, &resp
+	}
+	return minor, nil
+}
+
+// parseMicroversion returns the minor part of a v3 microversion; another major version gives -1.
+func parseMicroversion(v string) (int, error) {
+	major, minor, ok := strings.Cut(v, ".")
+	ma, errMajor := strconv.Atoi(major)
+	mi, errMinor := strconv.Atoi(minor)
+	if !ok || errMajor != nil || errMinor != nil || ma < 0 || mi < 0 {
+		return 0, fmt.Errorf("vbssim: microversion %q is not of the form 3.x", v)
+	}
+	if ma != 3 {
+		return -1, nil
+	}
+	return mi, nil
+}
