@@ -1,0 +1,3 @@
+// Package tools pins the versions of the development tools (tfplugindocs, golangci-lint) in its own
+// module, so that they stay out of the provider's dependencies; `go tool` runs them.
+package tools
