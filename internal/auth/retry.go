@@ -114,11 +114,11 @@ func (r *retrier) onFailure(ctx context.Context, method, u string, opts *gopherc
 func (r *retrier) retry(ctx context.Context, err error, method, u string, attempt uint, opts *gophercloud.RequestOpts) error {
 	reason := describeFailure(err)
 	if attempt > r.max {
-		return fmt.Errorf("giving up after %d retries (last: %s): %w", r.max, reason, err)
+		return &StoppedRetrying{Reason: fmt.Sprintf("giving up after %d retries (last: %s)", r.max, reason), Err: err}
 	}
 	wait, asked := r.wait(err, attempt)
 	if derr := checkDeadline(ctx, wait, asked, reason); derr != nil {
-		return fmt.Errorf("%w: %w", derr, err)
+		return &StoppedRetrying{Reason: derr.Error(), Err: err}
 	}
 	r.logRetry(ctx, err, reason, method, u, attempt, wait)
 	if err := r.backoff.Sleep(ctx, wait); err != nil {
@@ -126,6 +126,19 @@ func (r *retrier) retry(ctx context.Context, err error, method, u string, attemp
 	}
 	return rewindBody(opts)
 }
+
+// StoppedRetrying is a failure that was not retried (further) and why: Reason reads e.g. "giving
+// up after 5 retries (last: HTTP 503)"; Err is the last failure, e.g. gophercloud's status error.
+type StoppedRetrying struct {
+	Reason string
+	Err    error
+}
+
+func (e *StoppedRetrying) Error() string { return e.Reason + ": " + e.Err.Error() }
+func (e *StoppedRetrying) Unwrap() error { return e.Err }
+
+// RetryReason is Reason, for packages that find it with errors.As without importing this one.
+func (e *StoppedRetrying) RetryReason() string { return e.Reason }
 
 // wait honours Retry-After (seconds or HTTP date) and otherwise backs off exponentially.
 func (r *retrier) wait(err error, attempt uint) (d time.Duration, askedByServer bool) {

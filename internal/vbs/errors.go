@@ -2,6 +2,7 @@ package vbs
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -29,6 +30,7 @@ type APIError struct {
 	Message    string // the server's message, else the start of its body; for a body that is not a page, what is wrong with it
 	Body       string // for a body that is not a page: its start, printable
 	RequestID  string // the server's request id, for its operators
+	Retries    string // why the request was not retried (further), e.g. "giving up after 5 retries (last: HTTP 503)"
 	Err        error  // the cause: a gophercloud or encoding/json error
 }
 
@@ -48,6 +50,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if e.Retries != "" {
+		b.WriteString("; " + e.Retries)
 	}
 	return b.String()
 }
@@ -84,9 +89,23 @@ func requestError(page int, rawURL string, err error) error {
 	case errors.As(err, &codePtr) && codePtr != nil:
 		code = *codePtr
 	default:
-		return fmt.Errorf("page %d (GET %s): %w", page, RedactURL(rawURL), err)
+		return fmt.Errorf("page %d (GET %s): %s%w", page, RedactURL(rawURL), timedOut(err), err)
 	}
-	return newAPIError(page, rawURL, code.Actual, code.ResponseHeader, code.Body, err)
+	e := newAPIError(page, rawURL, code.Actual, code.ResponseHeader, code.Body, err)
+	// The retries (auth.StoppedRetrying) wrap the status error in why they stopped: keep that.
+	var stopped interface{ RetryReason() string }
+	if errors.As(err, &stopped) {
+		e.Retries = stopped.RetryReason()
+	}
+	return e
+}
+
+// timedOut introduces an error that the context's deadline caused, which is the read timeout.
+func timedOut(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the read timeout ran out: "
+	}
+	return ""
 }
 
 func requestID(h http.Header) string {

@@ -2,6 +2,7 @@ package vbs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -183,7 +184,12 @@ func (c *Client) get(ctx context.Context, page int, u string) (*response, error)
 	r := &response{status: resp.StatusCode, header: resp.Header, body: body}
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("page %d (GET %s): reading the response: %w", page, RedactURL(u), err)
+		// A body cut off (or a timeout) after the status: say what arrived, as for any page that is not one.
+		problem := fmt.Errorf("%sreading the response: %w", timedOut(err), err)
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			problem = fmt.Errorf("reading the response: the body was cut off after %d bytes: %w", len(body), err)
+		}
+		return nil, newPageError(page, u, r, problem)
 	case len(body) > maxPageBytes:
 		return nil, newPageError(page, u, r, fmt.Errorf("the response is larger than %d bytes", maxPageBytes))
 	case !isJSONContentType(resp.Header.Get("Content-Type")):
