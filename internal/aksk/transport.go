@@ -41,7 +41,7 @@ func drainBody(r *http.Request) ([]byte, error) {
 		return nil, nil
 	}
 	defer r.Body.Close()
-	src := io.ReadCloser(r.Body)
+	src := r.Body
 	if r.GetBody != nil {
 		fresh, err := r.GetBody()
 		if err != nil {

@@ -221,12 +221,6 @@ func (k *keystoneStub) lastAuth(t *testing.T) map[string]any {
 	return k.authBodies[len(k.authBodies)-1]
 }
 
-func (k *keystoneStub) calls() int {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return len(k.authBodies)
-}
-
 // acceptIdentity knows alice (domain Default, id u-1), the token and the application credential.
 func acceptIdentity(identity any) bool {
 	switch {

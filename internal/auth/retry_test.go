@@ -237,10 +237,8 @@ func TestDefaultBackoff(t *testing.T) {
 		d, _ := r.wait(errors.New("x"), attempt)
 		got = append(got, d)
 	}
-	want := []time.Duration{1, 2, 4, 8, 16, 30, 30}
-	for i := range want {
-		want[i] *= time.Second
-	}
+	s := time.Second
+	want := []time.Duration{1 * s, 2 * s, 4 * s, 8 * s, 16 * s, 30 * s, 30 * s}
 	if !slices.Equal(got, want) {
 		t.Errorf("waits %v, want %v", got, want)
 	}

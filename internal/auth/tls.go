@@ -116,7 +116,7 @@ func (s tlsSettings) apply(base *tls.Config) *tls.Config {
 
 // newTransport clones http.DefaultTransport so that proxies and timeouts stay Go's defaults.
 func newTransport(tlsConfig *tls.Config) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's own type
 	t.TLSClientConfig = tlsConfig
 	return t
 }

@@ -131,5 +131,9 @@ func BenchmarkFetchMaps100k(b *testing.B) {
 			}
 			kept = append(kept, m)
 		}
+		keptPages = kept
 	}
 }
+
+// keptPages holds the floor's result, as a listing holds what it returns.
+var keptPages []map[string]any

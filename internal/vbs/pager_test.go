@@ -453,7 +453,7 @@ func TestListConnectionCutMidBody(t *testing.T) {
 
 func TestListValidatesBeforeRequesting(t *testing.T) {
 	fake := newFakeCinder(1)
-	_, err := serve(t, fake).ListBackups(context.Background(), ListOpts{Status: "availble"})
+	_, err := serve(t, fake).ListBackups(context.Background(), ListOpts{Status: "avail"})
 	if err == nil || !strings.Contains(err.Error(), `status must be one of`) || len(fake.requests) != 0 {
 		t.Errorf("err %v, requests %d", err, len(fake.requests))
 	}

@@ -13,7 +13,7 @@ func TestValidate(t *testing.T) {
 		{ListOpts{}, nil},
 		{ListOpts{Name: "x", Status: "error_restoring", VolumeID: "v", SortKey: "updated_at", SortDir: "asc", Offset: 0, Limit: 1, PageSize: 1}, nil},
 		{ListOpts{PageSize: 1000, Limit: 1 << 40, Offset: 1 << 40}, nil},
-		{ListOpts{Status: "availble"}, []string{`status must be one of available, error, restoring, creating, deleting, error_deleting, error_restoring, got "availble"`}},
+		{ListOpts{Status: "avail"}, []string{`status must be one of available, error, restoring, creating, deleting, error_deleting, error_restoring, got "avail"`}},
 		{ListOpts{SortKey: "bogus"}, []string{`sort_key must be one of name, status, container_format, disk_format, size, id, created_at, updated_at, got "bogus"`}},
 		{ListOpts{SortDir: "up"}, []string{`sort_dir must be one of asc, desc, got "up"`}},
 		{ListOpts{Offset: -1}, []string{"offset must be at least 0, got -1"}},
