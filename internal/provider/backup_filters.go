@@ -1,0 +1,148 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
+)
+
+// defaultReadTimeout bounds a whole page walk unless timeouts.read says otherwise.
+const defaultReadTimeout = 5 * time.Minute
+
+// backupFiltersModel holds the arguments that vbs_backups and vbs_backup_ids share.
+type backupFiltersModel struct {
+	Name     types.String   `tfsdk:"name"`
+	Status   types.String   `tfsdk:"status"`
+	VolumeID types.String   `tfsdk:"volume_id"`
+	SortKey  types.String   `tfsdk:"sort_key"`
+	SortDir  types.String   `tfsdk:"sort_dir"`
+	Offset   types.Int64    `tfsdk:"offset"`
+	Limit    types.Int64    `tfsdk:"limit"`
+	PageSize types.Int64    `tfsdk:"page_size"`
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	ID       types.String   `tfsdk:"id"`
+	IDs      []string       `tfsdk:"ids"`
+}
+
+// filterAttributes is the schema both data sources share: every filter, id, ids and timeouts.
+func filterAttributes(ctx context.Context) map[string]schema.Attribute {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Only backups with exactly this name.",
+			Validators:          nonEmpty,
+		},
+		"status": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Only backups in this status: " + codeList(vbs.Statuses) + ".",
+			Validators:          []validator.String{stringvalidator.OneOf(vbs.Statuses...)},
+		},
+		"volume_id": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Only backups of this volume (disk).",
+			Validators:          nonEmpty,
+		},
+		"sort_key": schema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "Attribute to sort by: " + codeList(vbs.SortKeys) + ". The server's default is `created_at`. " +
+				"On OpenStack Cinder, `name` needs microversion 3.37, which the provider asks for where the server has it.",
+			Validators: []validator.String{stringvalidator.OneOf(vbs.SortKeys...)},
+		},
+		"sort_dir": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Sort direction, `asc` or `desc`. The server's default is `desc`.",
+			Validators:          []validator.String{stringvalidator.OneOf(vbs.SortDirs...)},
+		},
+		"offset": schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: "Skip this many matching backups. Sent on the first request only, so no page is skipped twice.",
+			Validators:          []validator.Int64{int64validator.AtLeast(0)},
+		},
+		"limit": schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: "Return at most this many backups in all; the provider stops reading pages once it has them.",
+			Validators:          []validator.Int64{int64validator.AtLeast(1)},
+		},
+		"page_size": schema.Int64Attribute{
+			Optional: true,
+			MarkdownDescription: fmt.Sprintf("Backups asked for per request, 1 to %d. Default: the server's own page size "+
+				"(1000 on Cinder). Every page is read either way.", vbs.MaxPageSize),
+			Validators: []validator.Int64{int64validator.Between(1, vbs.MaxPageSize)},
+		},
+		"timeouts": timeouts.Attributes(ctx),
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "Identifier derived from the arguments: the same arguments give the same id.",
+		},
+		"ids": schema.ListAttribute{
+			Computed:            true,
+			ElementType:         types.StringType,
+			MarkdownDescription: "Ids of the backups found, in the order the API returned them.",
+		},
+	}
+}
+
+func codeList(values []string) string {
+	return "`" + strings.Join(values, "`, `") + "`"
+}
+
+// listOpts maps the arguments one-to-one onto the client's query options.
+func (f backupFiltersModel) listOpts() vbs.ListOpts {
+	return vbs.ListOpts{
+		Name:     f.Name.ValueString(),
+		Status:   f.Status.ValueString(),
+		VolumeID: f.VolumeID.ValueString(),
+		SortKey:  f.SortKey.ValueString(),
+		SortDir:  f.SortDir.ValueString(),
+		Offset:   f.Offset.ValueInt64(),
+		Limit:    f.Limit.ValueInt64(),
+		PageSize: f.PageSize.ValueInt64(),
+	}
+}
+
+// stableID hashes the arguments, so that a plan shows no change while the arguments stay the same.
+func (f backupFiltersModel) stableID() string {
+	o := f.listOpts()
+	key := fmt.Sprintf("name=%q status=%q volume_id=%q sort_key=%q sort_dir=%q offset=%d limit=%d page_size=%d",
+		o.Name, o.Status, o.VolumeID, o.SortKey, o.SortDir, o.Offset, o.Limit, o.PageSize)
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:16])
+}
+
+// readContext bounds the read by timeouts.read.
+func (f backupFiltersModel) readContext(ctx context.Context) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	timeout, diags := f.Timeouts.Read(ctx, defaultReadTimeout)
+	if diags.HasError() {
+		return ctx, func() {}, diags
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, diags
+}
+
+// clientFrom takes the client that the provider's Configure handed over.
+func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *vbs.Client {
+	if req.ProviderData == nil { // ConfigureProvider has not run yet, as during validation
+		return nil
+	}
+	c, ok := req.ProviderData.(*vbs.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *vbs.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+	}
+	return c
+}

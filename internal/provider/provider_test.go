@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+)
+
+// testAccProtoV6ProviderFactories serve the provider in-process to the Terraform CLI that the tests
+// run, as main.go serves it: with the fast read path.
+var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"vbs": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
+}
+
+// providerEnv lists every variable the provider reads, so that tests start from a clean environment.
+var providerEnv = []string{
+	"OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_AUTH_URL", "HW_AUTH_URL", "OS_REGION_NAME", "HW_REGION_NAME",
+	"OS_USERNAME", "OS_USER_ID", "OS_PASSWORD", "OS_USER_DOMAIN_NAME", "OS_USER_DOMAIN_ID",
+	"OS_PROJECT_DOMAIN_NAME", "OS_PROJECT_DOMAIN_ID", "OS_DOMAIN_NAME", "OS_DOMAIN_ID", "OS_DEFAULT_DOMAIN",
+	"OS_PROJECT_ID", "HW_PROJECT_ID", "OS_PROJECT_NAME", "OS_TENANT_ID", "OS_TENANT_NAME",
+	"OS_TOKEN", "OS_AUTH_TOKEN", "HW_AUTH_TOKEN",
+	"OS_APPLICATION_CREDENTIAL_ID", "OS_APPLICATION_CREDENTIAL_NAME", "OS_APPLICATION_CREDENTIAL_SECRET",
+	"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "VBS_ENDPOINT", "OS_INTERFACE",
+	"OS_INSECURE", "OS_CACERT", "OS_CERT", "OS_KEY",
+}
+
+// TestMain gives the Terraform CLI a configuration file of its own: the machine's may not exist.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vbs-provider-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("TF_CLI_CONFIG_FILE", rc)
+	os.Setenv("CHECKPOINT_DISABLE", "1")
+	if os.Getenv("TF_ACC") == "" {
+		// Unit tests describe their provider completely; a developer's cloud settings must not leak in.
+		for _, k := range providerEnv {
+			os.Unsetenv(k)
+		}
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// tokenProvider is the provider block for the simulator: a token and a fixed endpoint.
+func tokenProvider(endpoint, token string) string {
+	return fmt.Sprintf(`
+provider "vbs" {
+  endpoint = %q
+  token    = %q
+}
+`, endpoint, token)
+}
+
+// stateCheckFunc adapts a function to statecheck.StateCheck, for checks over whole lists of backups.
+type stateCheckFunc func(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse)
+
+func (f stateCheckFunc) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	f(ctx, req, resp)
+}
+
+// checkAttribute runs check on one attribute of a data source in the state.
+func checkAttribute(address, attribute string, check func(value any) error) statecheck.StateCheck {
+	return stateCheckFunc(func(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+		if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+			resp.Error = fmt.Errorf("no state")
+			return
+		}
+		for _, r := range req.State.Values.RootModule.Resources {
+			if r.Address == address {
+				resp.Error = check(r.AttributeValues[attribute])
+				return
+			}
+		}
+		resp.Error = fmt.Errorf("%s not found in state", address)
+	})
+}
+
+// checkBackups runs check on the backups of a vbs_backups data source in the state.
+func checkBackups(address string, check func(backups []map[string]any) error) statecheck.StateCheck {
+	return checkAttribute(address, "backups", func(v any) error {
+		raw, _ := v.([]any)
+		backups := make([]map[string]any, len(raw))
+		for i, b := range raw {
+			backups[i], _ = b.(map[string]any)
+		}
+		return check(backups)
+	})
+}
+
+// checkIDs runs check on the ids of a data source in the state.
+func checkIDs(address string, check func(ids []string) error) statecheck.StateCheck {
+	return checkAttribute(address, "ids", func(v any) error {
+		raw, _ := v.([]any)
+		ids := make([]string, len(raw))
+		for i, id := range raw {
+			ids[i], _ = id.(string)
+		}
+		return check(ids)
+	})
+}
