@@ -144,11 +144,8 @@ func backupAttributes() map[string]schema.Attribute {
 		"metadata":          schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "User metadata (Cinder microversion 3.43 and later); null where the API does not return it."},
 		"user_id":           str("User who created the backup (Cinder microversion 3.56 and later)."),
 		"encryption_key_id": str("Encryption key id (Cinder microversion 3.64 and later)."),
-		"service_metadata_json": schema.StringAttribute{
-			Computed: true, Sensitive: true,
-			MarkdownDescription: "`service_metadata` exactly as returned. Sensitive, because it holds the volume key (`VK`) " +
-				"of an encrypted volume; read the other keys from `service_metadata`.",
-		},
+		"service_metadata_json": str("`service_metadata` exactly as returned, but for the value of `VK`, the volume key, " +
+			"which reads `(sensitive)`: the key itself is `service_metadata.volume_key`, which is sensitive."),
 		"service_metadata": schema.SingleNestedAttribute{
 			Computed: true,
 			MarkdownDescription: "`service_metadata` parsed (Huawei Cloud VBS); null where it is absent or not a JSON object. " +
@@ -204,25 +201,16 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := m.readContext(ctx)
-	defer cancel()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	res, err := d.client.ListBackups(ctx, m.listOpts())
-	if err != nil {
-		resp.Diagnostics.AddError(listErrorSummary, err.Error())
+	res, ok := list(ctx, m.backupFiltersModel, &resp.Diagnostics, d.client.ListBackups)
+	if !ok {
 		return
 	}
 	if res.Unreadable > 0 {
 		resp.Diagnostics.AddWarning(unreadableWarning(res, len(res.Backups)))
 	}
-	m.ID = types.StringValue(m.stableID())
-	m.IDs = make([]string, len(res.Backups))
+	m.setIDs(backupIDs(res.Backups))
 	m.Backups = make([]backupModel, len(res.Backups))
 	for i := range res.Backups {
-		m.IDs[i] = res.Backups[i].ID
 		m.Backups[i] = newBackupModel(&res.Backups[i])
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

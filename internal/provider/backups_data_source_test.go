@@ -190,8 +190,9 @@ func TestBackupsDataSource_parsedMetadata(t *testing.T) {
 					}),
 				})),
 				statecheck.ExpectSensitiveValue(address, backup.AtMapKey("service_metadata").AtMapKey("volume_key")),
-				// The raw text holds the same key.
-				statecheck.ExpectSensitiveValue(address, backup.AtMapKey("service_metadata_json")),
+				// The raw text keeps everything but the key.
+				statecheck.ExpectKnownValue(address, backup.AtMapKey("service_metadata_json"), knownvalue.StringRegexp(
+					regexp.MustCompile(`^\{"DL": 3, "VK": "\(sensitive\)", "bootable": "true", `))),
 			},
 		}},
 	})

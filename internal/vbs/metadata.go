@@ -26,15 +26,16 @@ func (f *serviceMetadataField) UnmarshalJSON(raw []byte) error {
 }
 
 // parseServiceMetadata reads service_metadata, which the API sends as a string of JSON (with
-// surrounding spaces in its own example); an object is tolerated. text is the value as returned,
-// an object as compact JSON text. Empty, null and absent give no metadata and no warning.
+// surrounding spaces in its own example); an object is tolerated. text is the value as returned
+// (an object as compact JSON text) with the volume key masked. Empty, null and absent give no
+// metadata and no warning.
 func parseServiceMetadata(raw []byte) (text *string, sm *ServiceMetadata, unreadable []string) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil, nil
 	}
 	obj := raw
 	if b, ok := unquoteBytes(raw); ok {
-		text = ptrTo(string(b))
+		text = ptrTo(string(maskVolumeKey(b)))
 		obj = bytes.TrimSpace(b)
 		// Cinder's chunked drivers (swift, posix, nfs) store a plain object prefix here: text that
 		// is not meant as JSON is a value, not an unreadable one.
@@ -42,13 +43,49 @@ func parseServiceMetadata(raw []byte) (text *string, sm *ServiceMetadata, unread
 			return text, nil, nil
 		}
 	} else {
-		text = ptrTo(valueText(raw))
+		text = ptrTo(valueText(maskVolumeKey(raw)))
 	}
 	if !validJSON(obj) || !isObject(obj) {
-		return text, nil, []string{"service_metadata"}
+		return cutVolumeKey(text), nil, []string{"service_metadata"}
 	}
 	sm, unreadable = parseServiceMetadataObject(obj)
 	return text, sm, unreadable
+}
+
+// MaskedVolumeKey stands for the value of VK in Backup.ServiceMetadataJSON.
+const MaskedVolumeKey = "(sensitive)"
+
+// maskVolumeKey replaces the value of each top-level VK member of a JSON object with
+// MaskedVolumeKey, keeping every other byte as it was. The raw text must not carry the secret:
+// marking it sensitive instead would put a sensitive value in every backup, and Terraform's cost
+// of those grows with the square of their number (a plan of 10,000 backups took minutes).
+// In malformed JSON the scan stops at the fault; cutVolumeKey handles what lies beyond it.
+func maskVolumeKey(obj []byte) []byte {
+	var out []byte
+	last := 0
+	for key, raw := range each(obj) {
+		if string(key) != "VK" || string(raw) == "null" {
+			continue
+		}
+		start := cap(obj) - cap(raw) // raw is obj[start:end]
+		out = append(out, obj[last:start]...)
+		out = strconv.AppendQuote(out, MaskedVolumeKey)
+		last = start + len(raw)
+	}
+	if out == nil {
+		return obj
+	}
+	return append(out, obj[last:]...)
+}
+
+// cutVolumeKey ends malformed service_metadata text at a VK key that maskVolumeKey could not
+// reach, since where its value ends cannot be told.
+func cutVolumeKey(text *string) *string {
+	i := strings.Index(*text, `"VK"`)
+	if i < 0 || strings.HasPrefix((*text)[i+4:], ": "+strconv.Quote(MaskedVolumeKey)) {
+		return text
+	}
+	return ptrTo((*text)[:i+4] + ": " + strconv.Quote(MaskedVolumeKey) + " (the rest is not valid JSON)")
 }
 
 // serviceMetadataValues holds a ServiceMetadata and the values it points to, so that parsing one

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -205,4 +206,33 @@ func fmtValue(v reflect.Value) string {
 	}
 	b, _ := json.Marshal(v.Interface())
 	return string(b)
+}
+
+// TestServiceMetadataMasksVolumeKey: the raw text keeps every byte but the volume key's value,
+// which only ServiceMetadata.VolumeKey holds.
+func TestServiceMetadataMasksVolumeKey(t *testing.T) {
+	const vk = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	cases := []struct{ raw, text string }{
+		{`" {\"DL\": 1, \"VK\": \"` + vk + `\", \"bootable\": true} "`, ` {"DL": 1, "VK": "(sensitive)", "bootable": true} `},
+		{`"{\"VK\":\"` + vk + `\",\"VK\" : \"` + vk + `\"}"`, `{"VK":"(sensitive)","VK" : "(sensitive)"}`},
+		{`{"VK": "` + vk + `", "SP": "/a"}`, `{"VK":"(sensitive)","SP":"/a"}`},
+		{`"{\"VK\": null}"`, `{"VK": null}`},
+		{`"{\"DL\": 1, \"VK\": \"` + vk[:10] + `"`, `{"DL": 1, "VK": "(sensitive)" (the rest is not valid JSON)`},
+		{`"{\"note\": \"no key here\"}"`, `{"note": "no key here"}`},
+	}
+	for _, c := range cases {
+		text, sm, _ := parseServiceMetadata([]byte(c.raw))
+		if text == nil || *text != c.text {
+			t.Errorf("%s: text %v, want %q", c.raw, deref(text), c.text)
+		}
+		if text != nil && strings.Contains(*text, vk[:10]) {
+			t.Errorf("%s: the volume key is in the text", c.raw)
+		}
+		if sm != nil && sm.VolumeKey != nil && *sm.VolumeKey != vk {
+			t.Errorf("%s: volume key %q, want the real one", c.raw, *sm.VolumeKey)
+		}
+	}
+	if _, sm, _ := parseServiceMetadata([]byte(cases[0].raw)); sm == nil || deref(sm.VolumeKey) != vk {
+		t.Errorf("the parsed volume key is lost")
+	}
 }
