@@ -134,6 +134,41 @@ func (f backupFiltersModel) readContext(ctx context.Context) (context.Context, c
 	return ctx, cancel, diags
 }
 
+// list runs one listing bounded by timeouts.read; a failure becomes the error every listing reports.
+func list[T any](ctx context.Context, f backupFiltersModel, diags *diag.Diagnostics, call func(context.Context, vbs.ListOpts) (T, error)) (T, bool) {
+	var zero T
+	ctx, cancel, d := f.readContext(ctx)
+	defer cancel()
+	diags.Append(d...)
+	if diags.HasError() {
+		return zero, false
+	}
+	res, err := call(ctx, f.listOpts())
+	if err != nil {
+		diags.AddError(listErrorSummary, err.Error())
+		return zero, false
+	}
+	return res, true
+}
+
+// setIDs fills the computed id and ids; ids is an empty list, never null, when nothing matched.
+func (f *backupFiltersModel) setIDs(ids []string) {
+	f.ID = types.StringValue(f.stableID())
+	if ids == nil {
+		ids = []string{}
+	}
+	f.IDs = ids
+}
+
+// backupIDs are the ids of backups, in order.
+func backupIDs(backups []vbs.Backup) []string {
+	ids := make([]string, len(backups))
+	for i := range backups {
+		ids[i] = backups[i].ID
+	}
+	return ids
+}
+
 // clientFrom takes the client that the provider's Configure handed over.
 func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *vbs.Client {
 	if req.ProviderData == nil { // ConfigureProvider has not run yet, as during validation

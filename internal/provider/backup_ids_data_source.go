@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
@@ -46,18 +45,10 @@ func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := m.readContext(ctx)
-	defer cancel()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ids, ok := list(ctx, m, &resp.Diagnostics, d.client.ListBackupIDs)
+	if !ok {
 		return
 	}
-	ids, err := d.client.ListBackupIDs(ctx, m.listOpts())
-	if err != nil {
-		resp.Diagnostics.AddError(listErrorSummary, err.Error())
-		return
-	}
-	m.ID = types.StringValue(m.stableID())
-	m.IDs = append(make([]string, 0, len(ids)), ids...)
+	m.setIDs(ids)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

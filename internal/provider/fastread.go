@@ -98,11 +98,7 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
 		})
 	}
-	m.ID = types.StringValue(m.stableID())
-	m.IDs = make([]string, len(res.Backups))
-	for i := range res.Backups {
-		m.IDs[i] = res.Backups[i].ID
-	}
+	m.setIDs(backupIDs(res.Backups))
 	state, err := r.encode(ctx, &backupsState{backupFiltersModel: m, Backups: res.Backups})
 	if err != nil {
 		return errorResponse(req, "Unable to encode the VBS backups", err.Error()+". This is a bug in the provider; please report it."), nil
