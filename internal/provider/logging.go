@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
 // debugLog hands the client packages' debug messages to Terraform's log (TF_LOG=DEBUG).
@@ -25,9 +27,7 @@ func newLoggingTransport(next http.RoundTripper) http.RoundTripper {
 }
 
 func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	u := *req.URL
-	u.User = nil
-	fields := map[string]any{"method": req.Method, "url": u.String()}
+	fields := map[string]any{"method": req.Method, "url": vbs.RedactURL(req.URL.String())}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
 	fields["duration_ms"] = time.Since(start).Milliseconds()
@@ -37,18 +37,9 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	fields["status"] = resp.StatusCode
-	if id := requestID(resp.Header); id != "" {
+	if id := vbs.RequestID(resp.Header); id != "" {
 		fields["request_id"] = id
 	}
 	tflog.Debug(req.Context(), "HTTP request", fields)
 	return resp, nil
-}
-
-func requestID(h http.Header) string {
-	for _, k := range []string{"X-Openstack-Request-Id", "X-Request-Id", "X-Compute-Request-Id"} {
-		if v := h.Get(k); v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -63,7 +63,7 @@ func (e *APIError) Unwrap() error { return e.Err }
 // newAPIError describes an error status; the message comes from the body's JSON where one of the
 // usual shapes holds it, else from the body's start.
 func newAPIError(page int, rawURL string, status int, header http.Header, body []byte, cause error) *APIError {
-	e := &APIError{Page: page, URL: RedactURL(rawURL), StatusCode: status, RequestID: requestID(header), Err: cause}
+	e := &APIError{Page: page, URL: RedactURL(rawURL), StatusCode: status, RequestID: RequestID(header), Err: cause}
 	e.Code, e.Message = serverMessage(body)
 	if e.Message == "" {
 		e.Message = printable(body)
@@ -75,7 +75,7 @@ func newAPIError(page int, rawURL string, status int, header http.Header, body [
 func newPageError(page int, rawURL string, resp *response, problem error) *APIError {
 	return &APIError{
 		Page: page, URL: RedactURL(rawURL), StatusCode: resp.status, Message: problem.Error(),
-		Body: printable(resp.body), RequestID: requestID(resp.header), Err: problem,
+		Body: printable(resp.body), RequestID: RequestID(resp.header), Err: problem,
 	}
 }
 
@@ -108,7 +108,8 @@ func timedOut(err error) string {
 	return ""
 }
 
-func requestID(h http.Header) string {
+// RequestID is the id the server gave a response, for errors and logs that point at its own logs.
+func RequestID(h http.Header) string {
 	for _, name := range []string{"X-Openstack-Request-Id", "X-Request-Id", "X-Compute-Request-Id"} {
 		if id := h.Get(name); id != "" {
 			return id
