@@ -312,7 +312,7 @@ func compareAttr(a, b any) int {
 // TestBackupsDataSource_paging walks 2,500 backups 100 at a time from offset 5 and gets exactly
 // the 2,495 after the first five: the next links the simulator writes copy offset, as Cinder's do.
 func TestBackupsDataSource_paging(t *testing.T) {
-	sim := newSim(t, vbssim.Config{Backups: vbssim.Generate(2500, 11, vbssim.DefaultProjectID), LinkHost: "http://10.255.255.1:8776"})
+	sim := newSim(t, vbssim.Config{Backups: vbssim.Generate(2500, 11, vbssim.DefaultProjectID), LinkHost: "http://127.0.0.2:1"})
 	var all []string
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
