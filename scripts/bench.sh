@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# make bench: the provider end to end with Terraform against the local simulator, at 10,000 and
+# 100,000 backups (page size 1000), BENCH_RUNS runs of each (default 3), medians printed as a table
+# with the targets of issue 7. Exits 0 whether or not a target is met; non-zero only if something
+# broke. Everything it starts listens on 127.0.0.1 and is stopped on exit.
+#
+# Per size and run: `terraform plan -refresh=true` (no state) of a configuration holding one data
+# source that reads every backup: vbs_backups (bin/terraform-provider-vbs, the fast path),
+# vbs_backup_ids, and at the first size vbs_backups on the framework path (the same source built with
+# -tags vbs_framework_read); then the floor (scripts/bench/floor): the same pages fetched and decoded
+# with encoding/json into maps, timed in-process.
+#
+# How: Terraform's dev_overrides point at a directory whose terraform-provider-vbs is a shim running
+# scripts/bench/measure.py, which runs the real binary as a child (stdio inherited) and records that
+# child's rusage from wait4 (CPU user+sys, peak RSS) for every start of the provider. Terraform itself
+# runs under measure.py too: wall time, rusage, its own VmHWM sampled from /proc.
+#
+# Environment:
+#   BENCH_RUNS=3                 runs of each case
+#   BENCH_SIZES="10000 100000"   backup counts; the first is also the framework path's
+#   BENCH_PLAN_TIMEOUT           seconds one plan may take (0: no limit); default 60 + 1 per 1000
+#                                backups (70 s at 10,000, 160 s at 100,000: about three times what a
+#                                linear plan takes here). A case whose plan times out is not run again
+#                                at that size and once only at larger ones; the targets on its plan
+#                                fail, those on its provider use that run's figures (see measure.py)
+#   BENCH_PROVIDER               the fast-path binary (default bin/terraform-provider-vbs, from make build)
+#   BENCH_FRAMEWORK_PROVIDER     the framework-path binary (default: built here with the tag)
+#   BENCH_KEEP=1                 keep the work directory (plan logs, raw JSON)
+#   TF                           terraform on PATH, else bin/tofu
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${BENCH_RUNS:-3}
+read -r -a sizes <<<"${BENCH_SIZES:-10000 100000}"
+page_size=1000
+python=/usr/bin/python3
+measure=$root/scripts/bench/measure.py
+TF=${TF:-$(command -v terraform || echo "$root/bin/tofu")}
+provider=${BENCH_PROVIDER:-$root/bin/terraform-provider-vbs}
+framework=${BENCH_FRAMEWORK_PROVIDER:-}
+started=$SECONDS
+
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_RUNS must be a positive integer" >&2; exit 2; }
+[[ ${BENCH_PLAN_TIMEOUT:-0} =~ ^[0-9]+$ ]] || { echo "bench: BENCH_PLAN_TIMEOUT must be a number of seconds" >&2; exit 2; }
+[ ${#sizes[@]} -ge 1 ] || { echo "bench: BENCH_SIZES is empty" >&2; exit 2; }
+for n in "${sizes[@]}"; do [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench: bad size $n" >&2; exit 2; }; done
+[ -x "$TF" ] || { echo "bench: no terraform on PATH and no $root/bin/tofu (make tofu)" >&2; exit 1; }
+[ -x "$python" ] || { echo "bench: needs $python" >&2; exit 1; }
+[ -x "$provider" ] || { echo "bench: no $provider; run 'make build' (make bench does)" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/vbs-bench.XXXXXX")
+sim_pid='' run_pid=''
+# stop_pid PID: SIGTERM, then SIGKILL if it is still there after 5 s; waits for it.
+stop_pid() {
+  kill -TERM "$1" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+stop_sim() {
+  [ -z "$sim_pid" ] || stop_pid "$sim_pid"
+  sim_pid=
+}
+cleanup() {
+  trap - INT TERM
+  # measure.py stops Terraform's whole process group on SIGTERM.
+  [ -z "$run_pid" ] || stop_pid "$run_pid"
+  # Any provider that outlived its Terraform, recognised by its pid and binary.
+  if [ -f "$work/provider.pids" ]; then
+    while read -r pid bin; do
+      [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$bin" ] && kill -KILL "$pid" 2>/dev/null
+    done <"$work/provider.pids" || true
+  fi
+  stop_sim
+  if [ "${BENCH_KEEP:-}" = 1 ]; then echo "bench: kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+log() { echo "bench [$(date +%T), $((SECONDS - started)) s]: $*" >&2; }
+fail() { echo "bench: $*" >&2; exit 1; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+load_start=$(loadavg)
+
+mkdir -p "$work/bin" "$work/plugins" "$work/results" "$work/logs"
+log "building the simulator, the floor and, unless given, the framework-path provider"
+(
+  cd "$root"
+  go build -o "$work/bin/vbssim" ./internal/vbssim/cmd/vbssim
+  go build -o "$work/bin/floor" ./scripts/bench/floor
+  if [ -z "$framework" ]; then
+    go build -trimpath -tags vbs_framework_read -ldflags "-X main.version=bench-framework" \
+      -o "$work/bin/terraform-provider-vbs-framework" .
+  fi
+) || fail "a build failed"
+framework=${framework:-$work/bin/terraform-provider-vbs-framework}
+[ -x "$framework" ] || fail "no framework-path provider at $framework"
+
+# The provider Terraform starts: a shim running the binary named by BENCH_PROVIDER_BIN under measure.py.
+printf '#!/bin/sh\nexec %s -S %s provider "$@"\n' "$python" "$measure" >"$work/plugins/terraform-provider-vbs"
+chmod +x "$work/plugins/terraform-provider-vbs"
+# A private CLI configuration: the provider comes from the shim's directory, nothing from a registry.
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/terraform-provider-vbs/vbs" = "$work/plugins"
+    "registry.opentofu.org/terraform-provider-vbs/vbs" = "$work/plugins"
+  }
+  direct {}
+}
+RC
+for ds in vbs_backups vbs_backup_ids; do
+  attr=backups
+  [ "$ds" = vbs_backup_ids ] && attr=ids
+  mkdir -p "$work/config/$ds"
+  cat >"$work/config/$ds/main.tf" <<TF
+terraform {
+  required_providers {
+    vbs = { source = "terraform-provider-vbs/vbs" }
+  }
+}
+
+provider "vbs" {}
+
+# Every backup, $page_size per request.
+data "$ds" "all" {
+  page_size = $page_size
+}
+
+output "count" {
+  value = length(data.$ds.all.$attr)
+}
+TF
+done
+
+# Only the simulator's endpoint and token reach the provider: no other cloud credentials, no logging.
+while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(OS|HW|TF)_' || true)
+export TF_CLI_CONFIG_FILE=$work/terraformrc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+export BENCH_PID_FILE=$work/provider.pids
+
+start_sim() { # N
+  local env=$work/logs/sim.$1.env
+  "$work/bin/vbssim" -listen 127.0.0.1:0 -backups "$1" -seed 1 -max-limit "$page_size" >"$env" 2>"$work/logs/sim.$1.log" &
+  sim_pid=$!
+  for _ in $(seq 600); do
+    grep -q '^VBSSIM_READY=1' "$env" 2>/dev/null && break
+    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/logs/sim.$1.log" >&2; fail "the simulator exited"; }
+    sleep 0.1
+  done
+  grep -q '^VBSSIM_READY=1' "$env" || fail "the simulator did not start within 60 s"
+  VBS_ENDPOINT=$(sed -n 's/^VBSSIM_ENDPOINT=//p' "$env")
+  OS_TOKEN=$(sed -n 's/^VBSSIM_TOKEN=//p' "$env")
+  export VBS_ENDPOINT OS_TOKEN
+}
+
+plan_timeout() { # N
+  echo "${BENCH_PLAN_TIMEOUT:-$((60 + $1 / 1000))}"
+}
+
+# plan NAME RUN DATASOURCE BINARY N: one measured `terraform plan`, which must read N backups.
+# Returns 1 when it timed out. Runs in the background, so that a signal reaches the trap at once.
+plan() {
+  local name=$1 i=$2 ds=$3 bin=$4 n=$5 out=$work/logs/$1.$2.plan.log rc=0 timeout
+  timeout=$(plan_timeout "$n")
+  BENCH_PROVIDER_BIN=$bin BENCH_RUSAGE_FILE=$work/results/$name.$i.provider.jsonl \
+    "$python" -S "$measure" run "$work/results/$name.$i.tf.json" "$timeout" \
+    "$TF" -chdir="$work/config/$ds" plan -refresh=true -input=false -lock=false -no-color >"$out" 2>&1 &
+  run_pid=$!
+  wait "$run_pid" || rc=$?
+  run_pid=
+  if [ "$rc" = 124 ]; then
+    log "$name run $i timed out after $timeout s; not running it again at this size"
+    return 1
+  fi
+  [ "$rc" = 0 ] || { tail -n 40 "$out" >&2; fail "terraform plan of $name failed (run $i, status $rc); log above"; }
+  grep -Eq "count *= *$n\$" "$out" || { tail -n 40 "$out" >&2; fail "$name (run $i) did not read $n backups"; }
+}
+
+cases=()
+declare -A timed_out=() # "datasource path" -> the size at which it timed out
+for n in "${sizes[@]}"; do
+  log "starting the simulator with $n backups"
+  start_sim "$n"
+  size_cases=("vbs_backups fast $provider" "vbs_backup_ids fast $provider")
+  [ "$n" = "${sizes[0]}" ] && size_cases+=("vbs_backups framework $framework")
+  for c in "${size_cases[@]}"; do
+    read -r ds path _ <<<"$c"
+    cases+=("\"$ds.$path.$n\"")
+  done
+  # A plan that is not measured: Terraform, the provider and the simulator's pages warm up.
+  BENCH_PROVIDER_BIN=$provider "$python" -S "$measure" run "$work/results/warmup.$n.json" "$(plan_timeout "$n")" \
+    "$TF" -chdir="$work/config/vbs_backup_ids" plan -refresh=true -input=false -lock=false -no-color \
+    >"$work/logs/warmup.$n.log" 2>&1 &
+  run_pid=$!
+  wait "$run_pid" || { cat "$work/logs/warmup.$n.log" >&2; fail "the warm-up plan failed"; }
+  run_pid=
+  for i in $(seq "$runs"); do
+    # The cases of one run follow each other, so that drift over the runs touches every case alike.
+    for c in "${size_cases[@]}"; do
+      read -r ds path bin <<<"$c"
+      # A case whose plan timed out is not run again at that size, and once only at a larger one (the
+      # provider's figures of that run still count: see measure.py).
+      t=${timed_out[$ds $path]:-}
+      if [ -n "$t" ] && { [ "$t" = "$n" ] || [ "$i" -gt 1 ]; }; then continue; fi
+      log "$n backups, run $i/$runs: $ds ($path path)"
+      plan "$ds.$path.$n" "$i" "$ds" "$bin" "$n" || timed_out[$ds $path]=$n
+    done
+    log "$n backups, run $i/$runs: floor"
+    "$work/bin/floor" -endpoint "$VBS_ENDPOINT" -token "$OS_TOKEN" -page-size "$page_size" \
+      >>"$work/results/floor.$n.jsonl" || fail "the floor failed"
+    tail -n 1 "$work/results/floor.$n.jsonl" | grep -q "\"backups\":$n," || fail "the floor did not read $n backups"
+  done
+  stop_sim
+done
+
+cat >"$work/results/meta.json" <<JSON
+{"tf": "$("$TF" version | head -n 1)", "runs": $runs, "page_size": $page_size, "cpus": $(nproc),
+ "provider": "$provider", "framework": "$framework",
+ "load_start": "$load_start", "load_end": "$(loadavg)",
+ "sizes": [$(IFS=,; echo "${sizes[*]}")], "cases": [$(IFS=,; echo "${cases[*]}")]}
+JSON
+"$python" -S "$measure" report "$work/results" || fail "the report failed"
+echo "total: $((SECONDS - started)) s ($runs runs of ${sizes[*]} backups)"
