@@ -90,7 +90,6 @@ data "vbs_backups" "example" {
 					"service_metadata": knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"deduplicated":      knownvalue.Bool(false),
 						"compressed":        knownvalue.Bool(false),
-						"volume_key":        knownvalue.Null(),
 						"bootable":          knownvalue.Bool(false),
 						"backup_url":        knownvalue.StringExact("58d94782-6509-45ad-9442-970d2a005050"),
 						"storage_path":      knownvalue.Null(),
@@ -113,6 +112,7 @@ data "vbs_backups" "example" {
 						}),
 					}),
 				})),
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("volume_keys"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				// The other two have no service_metadata and no tenant key at all.
 				statecheck.ExpectKnownValue(address, backup(0).AtMapKey("service_metadata"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(address, backup(0).AtMapKey("service_metadata_json"), knownvalue.Null()),
@@ -166,7 +166,6 @@ func TestBackupsDataSource_parsedMetadata(t *testing.T) {
 					"service_metadata": knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"deduplicated":      knownvalue.Bool(true),
 						"compressed":        knownvalue.Bool(true),
-						"volume_key":        knownvalue.StringExact(vk),
 						"bootable":          knownvalue.Bool(true),
 						"backup_url":        knownvalue.StringExact("img-1"),
 						"storage_path":      knownvalue.StringExact("/pool/a"),
@@ -189,7 +188,10 @@ func TestBackupsDataSource_parsedMetadata(t *testing.T) {
 						}),
 					}),
 				})),
-				statecheck.ExpectSensitiveValue(address, backup.AtMapKey("service_metadata").AtMapKey("volume_key")),
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("volume_keys"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"5b0c2f0e-8f7a-4c59-9d43-6a3c0f9d2b11": knownvalue.StringExact(vk),
+				})),
+				statecheck.ExpectSensitiveValue(address, tfjsonpath.New("volume_keys")),
 				// The raw text keeps everything but the key.
 				statecheck.ExpectKnownValue(address, backup.AtMapKey("service_metadata_json"), knownvalue.StringRegexp(
 					regexp.MustCompile(`^\{"DL": 3, "VK": "\(sensitive\)", "bootable": "true", `))),

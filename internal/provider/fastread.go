@@ -99,7 +99,7 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 		})
 	}
 	m.setIDs(backupIDs(res.Backups))
-	state, err := r.encode(ctx, &backupsState{backupFiltersModel: m, Backups: res.Backups})
+	state, err := r.encode(ctx, &backupsState{backupFiltersModel: m, Backups: res.Backups, VolumeKeys: volumeKeys(res.Backups)})
 	if err != nil {
 		return errorResponse(req, "Unable to encode the VBS backups", err.Error()+". This is a bug in the provider; please report it."), nil
 	}
@@ -121,7 +121,8 @@ func errorResponse(req *tfprotov6.ReadDataSourceRequest, summary, detail string)
 // client returned them and become models one at a time, so that 100,000 never exist at once.
 type backupsState struct {
 	backupFiltersModel
-	Backups backupList `tfsdk:"backups"`
+	Backups    backupList        `tfsdk:"backups"`
+	VolumeKeys map[string]string `tfsdk:"volume_keys"`
 }
 
 // backupList is written as a list of newBackupModel, never null, like the framework path's slice.

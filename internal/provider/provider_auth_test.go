@@ -846,10 +846,10 @@ func TestProviderNoSecretInLogs(t *testing.T) {
 
 	ids := []statecheck.StateCheck{
 		checkProjectIDs(sim, vbssim.DefaultProjectID),
-		checkAttribute(authAddress, "backups", func(v any) error {
+		checkAttribute(authAddress, "volume_keys", func(v any) error {
 			// The volume key is in the state (as a sensitive value), so the read did carry it.
 			if !strings.Contains(fmt.Sprint(v), volumeKey) {
-				return errors.New("the backups do not hold the volume key")
+				return errors.New("the state does not hold the volume key")
 			}
 			return nil
 		}),
