@@ -1,6 +1,6 @@
 module github.com/terraform-provider-vbs/terraform-provider-vbs
 
-go 1.26.8
+go 1.26
 
 require (
 	github.com/gophercloud/gophercloud/v2 v2.16.0
