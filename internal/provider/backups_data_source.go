@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -222,10 +223,11 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 // listErrorSummary is the one summary of every failed listing.
 const listErrorSummary = "Unable to list VBS backups"
 
+// unreadableWarning is the one warning of a read in which some values could not be read.
 func unreadableWarning(res *vbs.ListResult, total int) (string, string) {
 	return "Some backup values could not be read",
-		fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null. First: %s.",
-			res.Unreadable, total, res.UnreadableSample)
+		fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: %s.",
+			res.Unreadable, total, strings.Join(res.UnreadableAttributes, ", "), res.UnreadableSample)
 }
 
 func newBackupModel(b *vbs.Backup) backupModel {

@@ -601,7 +601,8 @@ func TestReliabilityTolerantParsing(t *testing.T) {
 		if len(warnings) != 1 {
 			t.Fatalf("%s: %d warnings, want exactly one: %s", name, len(warnings), diagsString(warnings))
 		}
-		want := fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null.", len(unparseable), relBackups)
+		want := fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null "+
+			"(data_timestamp, description, service_metadata, size, updated_at). First: backup ", len(unparseable), relBackups)
 		if w := warnings[0]; w.Summary != "Some backup values could not be read" || !strings.HasPrefix(w.Detail, want) {
 			t.Errorf("%s: warning %q: %q, want the detail to start %q", name, w.Summary, w.Detail, want)
 		}
