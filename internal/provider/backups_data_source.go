@@ -209,7 +209,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if res.Unreadable > 0 {
-		resp.Diagnostics.AddWarning(unreadableWarning(res, len(res.Backups)))
+		resp.Diagnostics.AddWarning(unreadableWarning(&res.ListSummary, len(res.Backups)))
 	}
 	m.setIDs(backupIDs(res.Backups))
 	m.VolumeKeys = volumeKeys(res.Backups)
@@ -224,7 +224,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 const listErrorSummary = "Unable to list VBS backups"
 
 // unreadableWarning is the one warning of a read in which some values could not be read.
-func unreadableWarning(res *vbs.ListResult, total int) (string, string) {
+func unreadableWarning(res *vbs.ListSummary, total int) (string, string) {
 	return "Some backup values could not be read",
 		fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: %s.",
 			res.Unreadable, total, strings.Join(res.UnreadableAttributes, ", "), res.UnreadableSample)

@@ -22,7 +22,6 @@ package provider
 // state of both and requires them to be equal.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -87,25 +86,44 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 		return errorResponse(req, "Unconfigured VBS provider",
 			"vbs_backups was read before the provider was configured. This is a bug in Terraform or the provider; please report it."), nil
 	}
-	res, err := s.provider.client.ListBackups(readCtx, m.listOpts())
-	if err != nil {
+	// The backups are written page by page as they arrive, so that only one page of them is parsed
+	// at a time; the ids and volume keys, which are small, are kept for the attributes of their own.
+	list := backupList{items: &chunkWriter{}}
+	w := newStateWriter(ctx, list.items)
+	var ids []string
+	keys := map[string]string{}
+	var encodeErr error
+	sum, err := s.provider.client.EachPage(readCtx, m.listOpts(), func(page []vbs.Backup) error {
+		ids = append(ids, backupIDs(page)...)
+		maps.Copy(keys, volumeKeys(page))
+		list.len += len(page)
+		encodeErr = r.writeBackups(w, page)
+		return encodeErr
+	})
+	switch {
+	case encodeErr != nil:
+		return errorResponse(req, encodeErrorSummary, encodeErr.Error()+". This is a bug in the provider; please report it."), nil
+	case err != nil:
 		return errorResponse(req, listErrorSummary, err.Error()), nil
 	}
 	resp := &tfprotov6.ReadDataSourceResponse{}
-	if res.Unreadable > 0 {
-		summary, detail := unreadableWarning(res, len(res.Backups))
+	if sum.Unreadable > 0 {
+		summary, detail := unreadableWarning(sum, list.len)
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
 			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
 		})
 	}
-	m.setIDs(backupIDs(res.Backups))
-	state, err := r.encode(ctx, &backupsState{backupFiltersModel: m, Backups: res.Backups, VolumeKeys: volumeKeys(res.Backups)})
+	m.setIDs(ids)
+	state, err := r.encode(ctx, &backupsState{backupFiltersModel: m, Backups: list, VolumeKeys: keys})
 	if err != nil {
-		return errorResponse(req, "Unable to encode the VBS backups", err.Error()+". This is a bug in the provider; please report it."), nil
+		return errorResponse(req, encodeErrorSummary, err.Error()+". This is a bug in the provider; please report it."), nil
 	}
 	resp.State = state
 	return resp, nil
 }
+
+// encodeErrorSummary is the summary of a state the fast path failed to write.
+const encodeErrorSummary = "Unable to encode the VBS backups"
 
 // errorResponse answers with one error and, as the framework does, the configuration as the state.
 func errorResponse(req *tfprotov6.ReadDataSourceRequest, summary, detail string) *tfprotov6.ReadDataSourceResponse {
@@ -117,16 +135,20 @@ func errorResponse(req *tfprotov6.ReadDataSourceRequest, summary, detail string)
 	}
 }
 
-// backupsState is the vbs_backups model as the fast path writes it: the backups stay as the
-// client returned them and become models one at a time, so that 100,000 never exist at once.
+// backupsState is the vbs_backups model as the fast path writes it: the backups were written as
+// they arrived, a page at a time, so that 100,000 parsed backups never exist at once.
 type backupsState struct {
 	backupFiltersModel
 	Backups    backupList        `tfsdk:"backups"`
 	VolumeKeys map[string]string `tfsdk:"volume_keys"`
 }
 
-// backupList is written as a list of newBackupModel, never null, like the framework path's slice.
-type backupList []vbs.Backup
+// backupList is a list of newBackupModel, never null, like the framework path's slice, whose
+// elements are written already: len of them, in items.
+type backupList struct {
+	len   int
+	items *chunkWriter
+}
 
 // fastBackups is what the fast path derives once from the data source's schema.
 type fastBackups struct {
@@ -134,7 +156,8 @@ type fastBackups struct {
 	schema   tfsdk.Config // Raw unset: the schema for decoding arguments
 	typ      tftypes.Type
 	write    encodeFunc
-	err      error // the model does not match the schema
+	backup   encodeFunc // one element of the backups, a backupModel
+	err      error      // the model does not match the schema
 }
 
 // backupsReader derives the state's type and encoder from the framework's own data source, once.
@@ -149,6 +172,10 @@ var backupsReader = sync.OnceValue(func() *fastBackups {
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
 	r := &fastBackups{typeName: md.TypeName, schema: tfsdk.Config{Schema: sr.Schema}, typ: sr.Schema.Type().TerraformType(ctx)}
 	r.write, r.err = compileEncoder(r.typ, reflect.TypeFor[backupsState]())
+	if r.err == nil {
+		obj, _ := r.typ.(tftypes.Object) // compileEncoder checked it is one
+		r.backup, r.err = compileBackup(obj.AttributeTypes["backups"])
+	}
 	return r
 })
 
@@ -169,21 +196,117 @@ func (r *fastBackups) arguments(ctx context.Context, config *tfprotov6.DynamicVa
 	return m.backupFiltersModel, len(diags) == 0
 }
 
+// writeBackups writes backups as elements of the backups list, through newBackupModel, the
+// framework path's own mapping.
+func (r *fastBackups) writeBackups(w *stateWriter, backups []vbs.Backup) error {
+	var m backupModel
+	mv := reflect.ValueOf(&m).Elem()
+	for i := range backups {
+		m = newBackupModel(&backups[i])
+		if err := r.backup(w, mv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // encode writes the state as the msgpack DynamicValue Terraform decodes with the schema's type.
 func (r *fastBackups) encode(ctx context.Context, state *backupsState) (*tfprotov6.DynamicValue, error) {
-	var buf bytes.Buffer
-	w := &stateWriter{ctx: ctx, buf: &buf, Encoder: msgpack.NewEncoder(&buf)}
-	if err := r.write(w, reflect.ValueOf(state).Elem()); err != nil {
+	var out chunkWriter
+	if err := r.write(newStateWriter(ctx, &out), reflect.ValueOf(state).Elem()); err != nil {
 		return nil, err
 	}
-	return &tfprotov6.DynamicValue{MsgPack: buf.Bytes()}, nil
+	return &tfprotov6.DynamicValue{MsgPack: out.bytes()}, nil
 }
 
 // stateWriter is the msgpack encoder with the context that attr.Value conversions take.
 type stateWriter struct {
-	ctx context.Context
-	buf *bytes.Buffer // the Encoder's, to size it
+	ctx    context.Context
+	chunks *chunkWriter // the Encoder's, for splicing in what is written already
 	*msgpack.Encoder
+}
+
+func newStateWriter(ctx context.Context, out *chunkWriter) *stateWriter {
+	return &stateWriter{ctx: ctx, chunks: out, Encoder: msgpack.NewEncoder(out)}
+}
+
+// chunkWriter collects bytes in chunks, so that a growing state of 100 MB is never copied into a
+// buffer twice as large, and another chunkWriter's bytes can be appended without copying them.
+// bytes joins the chunks once, into a slice of exactly the state's size.
+type chunkWriter struct {
+	chunks [][]byte // full, or spliced in
+	cur    []byte   // the chunk being written, nil after a splice
+	last   int      // the capacity of the last chunk allocated
+	size   int
+}
+
+// The chunks grow from minChunk, for the many small states, to maxChunk.
+const (
+	minChunk = 4 << 10
+	maxChunk = 1 << 20
+)
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if len(c.cur) == cap(c.cur) {
+			c.grow()
+		}
+		k := copy(c.cur[len(c.cur):cap(c.cur)], p)
+		c.cur = c.cur[:len(c.cur)+k]
+		p = p[k:]
+	}
+	c.size += n
+	return n, nil
+}
+
+// WriteByte spares the msgpack encoder a one-byte slice per call.
+func (c *chunkWriter) WriteByte(b byte) error {
+	if len(c.cur) == cap(c.cur) {
+		c.grow()
+	}
+	c.cur = append(c.cur, b)
+	c.size++
+	return nil
+}
+
+// grow starts a new chunk, twice as large as the last one, up to maxChunk.
+func (c *chunkWriter) grow() {
+	c.flush()
+	c.last = min(max(2*c.last, minChunk), maxChunk)
+	c.cur = make([]byte, 0, c.last)
+}
+
+// flush moves the current chunk, unless empty, to the full ones.
+func (c *chunkWriter) flush() {
+	if len(c.cur) > 0 {
+		c.chunks = append(c.chunks, c.cur)
+	}
+	c.cur = nil
+}
+
+// splice appends the bytes of o, which is left empty, without copying them.
+func (c *chunkWriter) splice(o *chunkWriter) {
+	c.flush()
+	o.flush()
+	c.chunks = append(c.chunks, o.chunks...)
+	c.size += o.size
+	*o = chunkWriter{}
+}
+
+// bytes joins the chunks, which it drops, into one slice.
+func (c *chunkWriter) bytes() []byte {
+	c.flush()
+	if len(c.chunks) == 1 {
+		return c.chunks[0]
+	}
+	out := make([]byte, 0, c.size)
+	for i, chunk := range c.chunks {
+		out = append(out, chunk...)
+		c.chunks[i] = nil
+	}
+	c.chunks = nil
+	return out
 }
 
 // encodeFunc writes v, an addressable Go value, as msgpack of the Terraform type it was compiled for.
@@ -382,38 +505,26 @@ func compileMap(t tftypes.Map, rt reflect.Type) (encodeFunc, error) {
 	}, nil
 }
 
-// sizingSample is how many backups are written before the state's size is estimated from them.
-const sizingSample = 256
-
-// compileBackupList writes the backups through newBackupModel, the framework path's own mapping.
-func compileBackupList(t tftypes.Type) (encodeFunc, error) {
+// compileBackup returns the encoder of one element of the backups list, t: a backupModel.
+func compileBackup(t tftypes.Type) (encodeFunc, error) {
 	l, ok := t.(tftypes.List)
 	if !ok {
 		return nil, fmt.Errorf("the fast read path cannot write the backups as %s", t)
 	}
-	elem, err := compileEncoder(l.ElementType, reflect.TypeFor[backupModel]())
-	if err != nil {
+	return compileEncoder(l.ElementType, reflect.TypeFor[backupModel]())
+}
+
+// compileBackupList writes a backupList: its length, then its elements, written already.
+func compileBackupList(t tftypes.Type) (encodeFunc, error) {
+	if _, err := compileBackup(t); err != nil {
 		return nil, err
 	}
 	return func(w *stateWriter, v reflect.Value) error {
-		backups := v.Interface().(backupList) //nolint:forcetypeassert // compiled for backupList
-		if err := w.EncodeArrayLen(len(backups)); err != nil {
+		list := v.Addr().Interface().(*backupList) //nolint:forcetypeassert // compiled for backupList
+		if err := w.EncodeArrayLen(list.len); err != nil {
 			return err
 		}
-		var m backupModel
-		mv := reflect.ValueOf(&m).Elem()
-		for i := range backups {
-			m = newBackupModel(&backups[i])
-			// Written backups are dropped, and the buffer sized once from the first ones, so that the
-			// parsed backups, the state and its doublings do not all hold memory at the same time.
-			backups[i] = vbs.Backup{}
-			if err := elem(w, mv); err != nil {
-				return err
-			}
-			if written := i + 1; written == sizingSample && written < len(backups) {
-				w.buf.Grow(w.buf.Len() / written * (len(backups) - written) * 9 / 8)
-			}
-		}
+		w.chunks.splice(list.items)
 		return nil
 	}, nil
 }

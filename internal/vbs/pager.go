@@ -42,29 +42,55 @@ func NewClient(sc *gophercloud.ServiceClient) *Client {
 // ListBackups returns every backup that opts select, each once, in the order the API returned them.
 func (c *Client) ListBackups(ctx context.Context, opts ListOpts) (*ListResult, error) {
 	res := &ListResult{}
-	attrs := map[string]bool{}
-	pages, err := walk(ctx, c, opts, func(j *backupJSON) {
-		b := j.backup()
-		res.Backups = append(res.Backups, b)
-		if len(b.Unreadable) == 0 {
-			return
-		}
-		if res.Unreadable++; res.Unreadable == 1 {
-			res.UnreadableSample = fmt.Sprintf("backup %s: %s", b.ID, strings.Join(b.Unreadable, ", "))
-		}
-		for _, a := range b.Unreadable {
-			attrs[a] = true
-		}
+	sum, err := c.EachPage(ctx, opts, func(page []Backup) error {
+		res.Backups = append(res.Backups, page...)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	res.Pages = pages
-	for a := range attrs {
-		res.UnreadableAttributes = append(res.UnreadableAttributes, a)
-	}
-	sort.Strings(res.UnreadableAttributes)
+	res.ListSummary = *sum
 	return res, nil
+}
+
+// EachPage walks the listing that opts select as ListBackups does, but hands the backups to fn a
+// page at a time, in the order the API returned them, instead of keeping them all: fn receives
+// the backups of each page that it has not seen before (a page adding none is skipped), and may
+// keep the slice, which is new for every call. An error of fn stops the walk and is returned as is.
+func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Backup) error) (*ListSummary, error) {
+	sum := &ListSummary{}
+	attrs := map[string]bool{}
+	var page []Backup
+	pages, err := walk(ctx, c, opts, func(j *backupJSON) {
+		b := j.backup()
+		page = append(page, b)
+		if len(b.Unreadable) == 0 {
+			return
+		}
+		if sum.Unreadable++; sum.Unreadable == 1 {
+			sum.UnreadableSample = fmt.Sprintf("backup %s: %s", b.ID, strings.Join(b.Unreadable, ", "))
+		}
+		for _, a := range b.Unreadable {
+			attrs[a] = true
+		}
+	}, func(size int) error {
+		if len(page) == 0 {
+			page = make([]Backup, 0, size)
+			return nil
+		}
+		p := page
+		page = make([]Backup, 0, size)
+		return fn(p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	sum.Pages = pages
+	for a := range attrs {
+		sum.UnreadableAttributes = append(sum.UnreadableAttributes, a)
+	}
+	sort.Strings(sum.UnreadableAttributes)
+	return sum, nil
 }
 
 // ListBackupIDs returns the ids of the backups that opts select, each once, in the order the API
@@ -73,7 +99,7 @@ func (c *Client) ListBackupIDs(ctx context.Context, opts ListOpts) ([]string, er
 	var ids []string
 	_, err := walk(ctx, c, opts, func(j *idOnly) {
 		ids = append(ids, j.ID.v)
-	})
+	}, nil)
 	return ids, err
 }
 
@@ -84,8 +110,10 @@ type listed[T any] interface {
 }
 
 // walk requests the pages of a listing and hands each backup not seen before to keep, until the
-// server has no next page or opts.Limit backups were kept. It returns how many pages it requested.
-func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P)) (int, error) {
+// server has no next page or opts.Limit backups were kept. After the backups of each page it calls
+// pageDone, unless nil, with the size of the page; an error of pageDone stops the walk. It returns
+// how many pages it requested.
+func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P), pageDone func(size int) error) (int, error) {
 	if err := opts.Validate(); err != nil {
 		return 0, err
 	}
@@ -137,6 +165,11 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 			}
 		}
 		c.log(ctx, page, u, len(items), added, next)
+		if pageDone != nil {
+			if err := pageDone(len(items)); err != nil {
+				return page, err
+			}
+		}
 
 		// An empty page ends the walk even with a next link: it cannot have advanced the marker.
 		if next == "" || len(items) == 0 || opts.full(kept) {

@@ -509,3 +509,89 @@ func TestListLog(t *testing.T) {
 		t.Errorf("logged %v", logged)
 	}
 }
+
+// TestEachPage hands the backups over a page at a time, in order: each page's new backups only,
+// offset on the first request only, no page that added none, and stops at the limit.
+func TestEachPage(t *testing.T) {
+	t.Run("offset and pages", func(t *testing.T) {
+		fake := newFakeCinder(250)
+		var pages [][]string
+		sum, err := serve(t, fake).EachPage(context.Background(), ListOpts{Offset: 5, PageSize: 100}, func(page []Backup) error {
+			pages = append(pages, backupIDs(page))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][]string{fake.ids[5:105], fake.ids[105:205], fake.ids[205:]}
+		if !slices.EqualFunc(pages, want, slices.Equal) {
+			t.Fatalf("got pages of %v, want 100, 100 and 45 from the offset on", lens(pages))
+		}
+		if sum.Pages != 3 {
+			t.Errorf("pages %d, want 3", sum.Pages)
+		}
+		if qs := fake.queries(); qs[0].Get("offset") != "5" || qs[1].Has("offset") || qs[2].Has("offset") {
+			t.Errorf("offset must go with the first request only: %v", qs)
+		}
+	})
+	t.Run("duplicates across pages", func(t *testing.T) {
+		c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Query().Get("marker") {
+			case "":
+				writeJSON(w, 200, `{"backups": [{"id": "a"}, {"id": "b"}, {"id": "a"}], "backups_links": [{"rel": "next", "href": "/?marker=b"}]}`)
+			case "b":
+				writeJSON(w, 200, `{"backups": [{"id": "b"}, {"id": "a"}], "backups_links": [{"rel": "next", "href": "/?marker=a"}]}`)
+			default:
+				writeJSON(w, 200, `{"backups": [{"id": "b", "name": "again"}, {"id": "c"}]}`)
+			}
+		}))
+		var pages [][]string
+		sum, err := c.EachPage(context.Background(), ListOpts{}, func(page []Backup) error {
+			pages = append(pages, backupIDs(page))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := [][]string{{"a", "b"}, {"c"}}; !slices.EqualFunc(pages, want, slices.Equal) {
+			t.Errorf("got %v, want %v: the page adding nothing skipped", pages, want)
+		}
+		if sum.Pages != 3 {
+			t.Errorf("pages %d, want 3", sum.Pages)
+		}
+	})
+	t.Run("limit", func(t *testing.T) {
+		fake := newFakeCinder(250)
+		var pages [][]string
+		_, err := serve(t, fake).EachPage(context.Background(), ListOpts{Limit: 150, PageSize: 100}, func(page []Backup) error {
+			pages = append(pages, backupIDs(page))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := [][]string{fake.ids[:100], fake.ids[100:150]}; !slices.EqualFunc(pages, want, slices.Equal) {
+			t.Errorf("got pages of %v, want 100 and 50", lens(pages))
+		}
+	})
+	t.Run("error stops the walk", func(t *testing.T) {
+		fake := newFakeCinder(250)
+		stop := errors.New("stop")
+		calls := 0
+		_, err := serve(t, fake).EachPage(context.Background(), ListOpts{PageSize: 100}, func([]Backup) error {
+			calls++
+			return stop
+		})
+		if !errors.Is(err, stop) || calls != 1 || len(fake.queries()) != 1 {
+			t.Errorf("err %v after %d calls and %d requests; want stop after 1 and 1", err, calls, len(fake.queries()))
+		}
+	})
+}
+
+func lens(pages [][]string) []int {
+	n := make([]int, len(pages))
+	for i, p := range pages {
+		n[i] = len(p)
+	}
+	return n
+}

@@ -97,6 +97,11 @@ type ServiceMetadata struct {
 // ListResult is the outcome of one complete page walk.
 type ListResult struct {
 	Backups []Backup
+	ListSummary
+}
+
+// ListSummary is what one complete page walk tells besides the backups.
+type ListSummary struct {
 	// Pages is how many pages were requested.
 	Pages int
 	// Unreadable is how many backups had at least one value that could not be read.
