@@ -27,6 +27,7 @@ import (
 	"maps"
 	"math"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"sync"
 
@@ -114,13 +115,28 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 		})
 	}
 	m.setIDs(ids)
+	// A large state is held twice at two moments: its chunks and the joined slice, then that slice and
+	// gRPC's copy. Each copy is one contiguous allocation, which the pages the runtime freed among
+	// the chunks and the walk's garbage cannot hold, so the heap grows; handing those pages back to
+	// the system first keeps the peak near the two copies (100,000 backups: 358 MB instead of 637).
+	big := list.items.size >= bigState
+	if big {
+		debug.FreeOSMemory()
+	}
 	state, err := r.encode(ctx, &backupsState{backupFiltersModel: m, Backups: list, VolumeKeys: keys})
+	if big {
+		debug.FreeOSMemory()
+	}
 	if err != nil {
 		return errorResponse(req, encodeErrorSummary, err.Error()+". This is a bug in the provider; please report it."), nil
 	}
 	resp.State = state
 	return resp, nil
 }
+
+// bigState is the size of the backups' elements from which a read returns freed memory to the
+// system (about 20,000 backups); a forced collection costs little next to such a read.
+const bigState = 32 << 20
 
 // encodeErrorSummary is the summary of a state the fast path failed to write.
 const encodeErrorSummary = "Unable to encode the VBS backups"
