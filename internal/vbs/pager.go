@@ -61,8 +61,12 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 	sum := &ListSummary{}
 	attrs := map[string]bool{}
 	var page []Backup
+	sizeHint := 0 // the size of the last page, likely that of the next
 	pages, err := walk(ctx, c, opts, func(j *backupJSON) {
 		b := j.backup()
+		if page == nil {
+			page = make([]Backup, 0, sizeHint)
+		}
 		page = append(page, b)
 		if len(b.Unreadable) == 0 {
 			return
@@ -74,12 +78,11 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 			attrs[a] = true
 		}
 	}, func(size int) error {
-		if len(page) == 0 {
-			page = make([]Backup, 0, size)
+		p := page
+		page, sizeHint = nil, size
+		if len(p) == 0 {
 			return nil
 		}
-		p := page
-		page = make([]Backup, 0, size)
 		return fn(p)
 	})
 	if err != nil {
