@@ -14,7 +14,7 @@ import (
 )
 
 func benchPage(b *testing.B) []byte {
-	return pageJSON(b, "http://10.0.0.1:1/v2/p/backups?marker=x", seqIDs(0, 1000)...)
+	return pageJSON(b, "http://127.0.0.2:1/v2/p/backups?marker=x", seqIDs(0, 1000)...)
 }
 
 func BenchmarkDecodePage(b *testing.B) {
@@ -63,7 +63,7 @@ func pagesServer(b *testing.B) *httptest.Server {
 	for p := range bodies {
 		next := ""
 		if p < pages-1 {
-			next = "http://10.0.0.1:1/v2/p/backups?marker=" + strconv.Itoa(p)
+			next = "http://127.0.0.2:1/v2/p/backups?marker=" + strconv.Itoa(p)
 		}
 		bodies[p] = pageJSON(b, next, seqIDs(p*perPage, perPage)...)
 	}

@@ -28,7 +28,7 @@ var attributeNames = func() map[string]bool {
 func FuzzDecodePage(f *testing.F) {
 	f.Add(readTestdata(f, "v2_example.json"))
 	f.Add(readTestdata(f, "v3_example.json"))
-	f.Add(pageJSON(f, "http://10.0.0.1:1/x?marker=a", "a", "b"))
+	f.Add(pageJSON(f, "http://127.0.0.2:1/x?marker=a", "a", "b"))
 	f.Add([]byte(`{"backups": [{"id": "a", "size": "1", "created_at": "2013-06-27T08:48:03Z", "metadata": {"k": 1}, "links": null}]}`))
 	f.Add([]byte(`{"backups": [{"id": 1, "description": "{\"DESC\": \"d\", \"INC\": \"1\"}", "service_metadata": {"DL": "3"}}], "backups_links": []}`))
 	f.Add([]byte(`{"backups": {}}`))

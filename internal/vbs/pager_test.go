@@ -32,7 +32,7 @@ type fakeCinder struct {
 }
 
 func newFakeCinder(n int) *fakeCinder {
-	return &fakeCinder{ids: seqIDs(0, n), maxLimit: 1000, nextBase: "http://10.0.0.1:1/b23b/backups"}
+	return &fakeCinder{ids: seqIDs(0, n), maxLimit: 1000, nextBase: "http://127.0.0.2:1/b23b/backups"}
 }
 
 func (f *fakeCinder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -171,7 +171,7 @@ func TestListRepeatedNextLinkFails(t *testing.T) {
 			return
 		}
 		// Every page links to the same marker: following it would never end.
-		writeJSON(w, 200, fmt.Sprintf(`{"backups": [{"id": "b%d"}], "backups_links": [{"rel": "next", "href": "http://10.0.0.1:1/x/backups?marker=m"}]}`, requests))
+		writeJSON(w, 200, fmt.Sprintf(`{"backups": [{"id": "b%d"}], "backups_links": [{"rel": "next", "href": "http://127.0.0.2:1/x/backups?marker=m"}]}`, requests))
 	}))
 	_, err := c.ListBackups(context.Background(), ListOpts{})
 	if err == nil || !strings.Contains(err.Error(), "server repeated a next link after page 2") ||
@@ -264,7 +264,7 @@ func TestListFiltersOnEveryRequest(t *testing.T) {
 		qs = append(qs, r.URL.Query())
 		if len(qs) == 1 {
 			// A next link that lost the filters and carries an extra parameter.
-			writeJSON(w, 200, `{"backups": [{"id": "a"}], "backups_links": [{"rel": "next", "href": "http://10.0.0.1:1/v2/p/backups?marker=a&extra=1&sort_dir=asc"}]}`)
+			writeJSON(w, 200, `{"backups": [{"id": "a"}], "backups_links": [{"rel": "next", "href": "http://127.0.0.2:1/v2/p/backups?marker=a&extra=1&sort_dir=asc"}]}`)
 			return
 		}
 		writeJSON(w, 200, `{"backups": [{"id": "b"}]}`)

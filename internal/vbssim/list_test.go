@@ -343,8 +343,8 @@ func TestMaxMicroversionIsConfigurable(t *testing.T) {
 
 func TestNextLinkHostAndBookmarkPath(t *testing.T) {
 	backups := Generate(5, 1, DefaultProjectID)
-	s := NewTest(t, Config{Backups: backups, LinkHost: "http://10.0.0.1:8776"})
-	if next := list(t, s, "v3", "limit=2").next(); !strings.HasPrefix(next, "http://10.0.0.1:8776/v3/"+DefaultProjectID+"/backups/detail?limit=2&marker=") {
+	s := NewTest(t, Config{Backups: backups, LinkHost: "http://127.0.0.2:8776"})
+	if next := list(t, s, "v3", "limit=2").next(); !strings.HasPrefix(next, "http://127.0.0.2:8776/v3/"+DefaultProjectID+"/backups/detail?limit=2&marker=") {
 		t.Fatalf("next link %s does not use the configured host", next)
 	}
 	s = NewTest(t, Config{Backups: backups, LinkHost: "http://192.168.82.222:8776", BookmarkNextLinks: true})

@@ -63,7 +63,7 @@ type Config struct {
 	MaxLimit int
 	// MaxMicroversion is the highest v3 microversion served, "3.x" (default 3.64).
 	MaxMicroversion string
-	// LinkHost replaces scheme://host:port in next links, e.g. "http://10.0.0.1:8776", so tests
+	// LinkHost replaces scheme://host:port in next links, e.g. "http://127.0.0.2:8776", so tests
 	// prove clients ignore it (default the request's own).
 	LinkHost string
 	// BookmarkNextLinks writes next links as the API example does, /{project_id}/backups?…, a path
