@@ -595,3 +595,31 @@ func lens(pages [][]string) []int {
 	}
 	return n
 }
+
+// TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint serves the API document's own page, whose next
+// link names a private address and a path that does not exist, and proves that the second request
+// goes to the configured endpoint's backups/detail with the link's marker: testServiceClient fails
+// the test on any attempt to dial an address that is not loopback.
+func TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
+	example := readTestdata(t, "v2_example.json")
+	var requests []string
+	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests = append(requests, r.URL.Path+"?"+r.URL.RawQuery)
+		if len(requests) == 1 {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(example)
+			return
+		}
+		writeJSON(w, 200, `{"backups": []}`)
+	}))
+	res, err := c.ListBackups(context.Background(), ListOpts{Offset: 1, PageSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Backups) != 3 || len(requests) != 2 {
+		t.Fatalf("got %d backups in %d requests %q, want 3 in 2", len(res.Backups), len(requests), requests)
+	}
+	if want := "/v3/p/backups/detail?limit=1&marker=b3cf7a16-decc-4beb-8077-682737d94a58"; requests[1] != want {
+		t.Errorf("second request %s, want %s", requests[1], want)
+	}
+}

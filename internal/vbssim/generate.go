@@ -14,8 +14,13 @@ import (
 // ExampleProjectID is the project of the API document's example response.
 const ExampleProjectID = "b23b579f08c84228b9b4673c46f0c442"
 
-// exampleLinkHost is the private address of the API document's example; it is only ever a string.
+// exampleLinkHost is the private address of the API document's example, kept in Example() so that
+// it matches the document byte for byte; it is only ever a string, never dialled.
 const exampleLinkHost = "http://192.168.82.222:8776"
+
+// generatedLinkHost is the host of generated backups' self and bookmark links: a loopback address
+// where nothing listens, so that nothing generated names a private address.
+const generatedLinkHost = "http://127.0.0.2:8776"
 
 // Example returns the three backups of the API document's example response (ids 1d1139d8-…,
 // 80e17946-…, b3cf7a16-…, project ExampleProjectID), served on v2 exactly as the document shows them.
@@ -83,7 +88,7 @@ func Generate(n int, seed int64, projectID string) []Backup {
 		b.CreatedAt = g.timestamp(created, i)
 		b.Size = int64(1 + g.rng.IntN(1024))
 		b.Name = g.name(i)
-		b.Links = links(exampleLinkHost, projectID, b.ID)
+		b.Links = links(generatedLinkHost, projectID, b.ID)
 		b.Metadata = map[string]string{}
 		if g.chance(40) {
 			b.Metadata = map[string]string{"env": []string{"prod", "dev"}[g.rng.IntN(2)], "owner": fmt.Sprintf("team-%d", g.rng.IntN(5))}

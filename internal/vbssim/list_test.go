@@ -347,9 +347,9 @@ func TestNextLinkHostAndBookmarkPath(t *testing.T) {
 	if next := list(t, s, "v3", "limit=2").next(); !strings.HasPrefix(next, "http://127.0.0.2:8776/v3/"+DefaultProjectID+"/backups/detail?limit=2&marker=") {
 		t.Fatalf("next link %s does not use the configured host", next)
 	}
-	s = NewTest(t, Config{Backups: backups, LinkHost: "http://192.168.82.222:8776", BookmarkNextLinks: true})
+	s = NewTest(t, Config{Backups: backups, LinkHost: "http://127.0.0.3:8776", BookmarkNextLinks: true})
 	p := list(t, s, "v2", "limit=1&offset=1")
-	if want := "http://192.168.82.222:8776/" + DefaultProjectID + "/backups?limit=1&offset=1&marker=" + p.ids()[0]; p.next() != want {
+	if want := "http://127.0.0.3:8776/" + DefaultProjectID + "/backups?limit=1&offset=1&marker=" + p.ids()[0]; p.next() != want {
 		t.Fatalf("next link\n got %s\nwant %s", p.next(), want)
 	}
 }
