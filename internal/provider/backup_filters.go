@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ const defaultReadTimeout = 5 * time.Minute
 
 // backupFiltersModel holds the arguments that vbs_backups and vbs_backup_ids share.
 type backupFiltersModel struct {
+	clientFilterModel
 	Name     types.String   `tfsdk:"name"`
 	Status   types.String   `tfsdk:"status"`
 	VolumeID types.String   `tfsdk:"volume_id"`
@@ -40,8 +42,7 @@ type backupFiltersModel struct {
 
 // filterAttributes is the schema both data sources share: every filter, id, ids and timeouts.
 func filterAttributes(ctx context.Context) map[string]schema.Attribute {
-	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
-	return map[string]schema.Attribute{
+	attrs := map[string]schema.Attribute{
 		"name": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Only backups with exactly this name.",
@@ -95,7 +96,12 @@ func filterAttributes(ctx context.Context) map[string]schema.Attribute {
 			MarkdownDescription: "Ids of the backups found, in the order the API returned them.",
 		},
 	}
+	maps.Copy(attrs, clientFilterAttributes())
+	return attrs
 }
+
+// nonEmpty is the validation of a string argument that selects by an exact value.
+var nonEmpty = []validator.String{stringvalidator.LengthAtLeast(1)}
 
 func codeList(values []string) string {
 	return "`" + strings.Join(values, "`, `") + "`"
@@ -112,21 +118,28 @@ func (f backupFiltersModel) listOpts() vbs.ListOpts {
 		Offset:   f.Offset.ValueInt64(),
 		Limit:    f.Limit.ValueInt64(),
 		PageSize: f.PageSize.ValueInt64(),
+		Filter:   f.clientFilterModel.filter(),
 	}
 }
 
 // stableID hashes the arguments, so that a plan shows no change while the arguments stay the same.
 func (f backupFiltersModel) stableID() string {
 	o := f.listOpts()
-	key := fmt.Sprintf("name=%q status=%q volume_id=%q sort_key=%q sort_dir=%q offset=%d limit=%d page_size=%d",
-		o.Name, o.Status, o.VolumeID, o.SortKey, o.SortDir, o.Offset, o.Limit, o.PageSize)
+	key := fmt.Sprintf("name=%q status=%q volume_id=%q sort_key=%q sort_dir=%q offset=%d limit=%d page_size=%d %s",
+		o.Name, o.Status, o.VolumeID, o.SortKey, o.SortDir, o.Offset, o.Limit, o.PageSize,
+		strings.Join(f.clientFilterModel.describe(), " "))
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:16])
 }
 
 // readContext bounds the read by timeouts.read.
 func (f backupFiltersModel) readContext(ctx context.Context) (context.Context, context.CancelFunc, diag.Diagnostics) {
-	timeout, diags := f.Timeouts.Read(ctx, defaultReadTimeout)
+	return readContext(ctx, f.Timeouts)
+}
+
+// readContext bounds a read by its timeouts.read, defaultReadTimeout where unset.
+func readContext(ctx context.Context, t timeouts.Value) (context.Context, context.CancelFunc, diag.Diagnostics) {
+	timeout, diags := t.Read(ctx, defaultReadTimeout)
 	if diags.HasError() {
 		return ctx, func() {}, diags
 	}

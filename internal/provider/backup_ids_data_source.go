@@ -45,10 +45,13 @@ func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ids, ok := list(ctx, m, &resp.Diagnostics, d.client.ListBackupIDs)
+	res, ok := list(ctx, m, &resp.Diagnostics, d.client.SelectBackupIDs)
 	if !ok {
 		return
 	}
-	m.setIDs(ids)
+	if res.Unsorted != "" {
+		resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
+	}
+	m.setIDs(res.IDs)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -114,6 +114,12 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
 		})
 	}
+	if sum.Unsorted != "" {
+		summary, detail := unsortedWarning(sum.Unsorted)
+		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
+			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
+		})
+	}
 	m.setIDs(ids)
 	// A large state is held twice at two moments: its chunks and the joined slice, then that slice and
 	// gRPC's copy. Each copy is one contiguous allocation, which the pages the runtime freed among

@@ -281,5 +281,5 @@ func firstNonEmpty(a, b string) string {
 func (p *vbsProvider) Resources(context.Context) []func() resource.Resource { return nil }
 
 func (p *vbsProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewBackupsDataSource, NewBackupIDsDataSource}
+	return []func() datasource.DataSource{NewBackupsDataSource, NewBackupIDsDataSource, NewBackupDataSource}
 }

@@ -113,6 +113,7 @@ func (j *backupJSON) backup() Backup {
 			b.Unreadable = append(b.Unreadable, c.name)
 		}
 	}
+	b.Incremental = incrementalOf(b.IsIncremental, b.ServiceMetadata)
 	var descUnreadable []string
 	b.DescriptionText, b.IncrementalRequested, descUnreadable = parseDescription(b.Description)
 	b.Unreadable = append(b.Unreadable, descUnreadable...)

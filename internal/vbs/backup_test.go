@@ -40,6 +40,7 @@ func TestDecodeAPIExampleV2(t *testing.T) {
 		CreatedAt:           ptrTo(time.Date(2013, 6, 27, 8, 48, 3, 0, time.UTC)),
 		TenantID:            ptrTo("b23b579f08c84228b9b4673c46f0c442"),
 		ServiceMetadataJSON: ptrTo(apiExampleServiceMetadata),
+		Incremental:         ptrTo(false), // no is_incremental: service_metadata's "Type": 0, a full backup
 		Links: []Link{
 			{Href: "http://192.168.82.222:8776/v2/b23b579f08c84228b9b4673c46f0c442/backups/1d1139d8-8989-49d3-8aa1-83eb691e6db2", Rel: "self"},
 			{Href: "http://192.168.82.222:8776/b23b579f08c84228b9b4673c46f0c442/backups/1d1139d8-8989-49d3-8aa1-83eb691e6db2", Rel: "bookmark"},
@@ -53,7 +54,7 @@ func TestDecodeAPIExampleV2(t *testing.T) {
 	if b.Name != nil || b.ObjectCount != nil || b.Description != nil || b.DescriptionText != nil {
 		t.Errorf("nulls: name %v, object_count %v, description %v", b.Name, b.ObjectCount, b.Description)
 	}
-	if backups[1].ServiceMetadataJSON != nil || backups[1].ServiceMetadata != nil || backups[1].TenantID != nil {
+	if backups[1].ServiceMetadataJSON != nil || backups[1].ServiceMetadata != nil || backups[1].TenantID != nil || backups[1].Incremental != nil {
 		t.Errorf("absent service_metadata and tenant must be nil: %+v", backups[1])
 	}
 	for _, b := range backups {

@@ -55,28 +55,42 @@ func (c *Client) ListBackups(ctx context.Context, opts ListOpts) (*ListResult, e
 
 // EachPage walks the listing that opts select as ListBackups does, but hands the backups to fn a
 // page at a time, in the order the API returned them, instead of keeping them all: fn receives
-// the backups of each page that it has not seen before (a page adding none is skipped), and may
-// keep the slice, which is new for every call. An error of fn stops the walk and is returned as is.
+// the backups of each page that it has not seen before and that pass opts.Filter (a page adding none
+// is skipped), and may keep the slice, which is new for every call. An error of fn stops the walk
+// and is returned as is.
 func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Backup) error) (*ListSummary, error) {
+	return c.eachPage(ctx, opts, false, fn)
+}
+
+// eachPage is EachPage; newest selects, of the matches, only the most recent ones (see selection).
+func (c *Client) eachPage(ctx context.Context, opts ListOpts, newest bool, fn func(page []Backup) error) (*ListSummary, error) {
+	sel, err := c.newSelection(&opts, newest)
+	if err != nil {
+		return nil, err
+	}
 	sum := &ListSummary{}
 	attrs := map[string]bool{}
 	var page []Backup
 	sizeHint := 0 // the size of the last page, likely that of the next
-	pages, err := walk(ctx, c, opts, func(j *backupJSON) {
+	pages, err := walk(ctx, c, opts, func(j *backupJSON) (bool, bool) {
 		b := j.backup()
+		match, stop := sel.judge(&b)
+		if !match {
+			return false, stop
+		}
+		if len(b.Unreadable) > 0 { // only the backups handed on: the warning speaks of those
+			if sum.Unreadable++; sum.Unreadable == 1 {
+				sum.UnreadableSample = fmt.Sprintf("backup %s: %s", b.ID, strings.Join(b.Unreadable, ", "))
+			}
+			for _, a := range b.Unreadable {
+				attrs[a] = true
+			}
+		}
 		if page == nil {
 			page = make([]Backup, 0, sizeHint)
 		}
 		page = append(page, b)
-		if len(b.Unreadable) == 0 {
-			return
-		}
-		if sum.Unreadable++; sum.Unreadable == 1 {
-			sum.UnreadableSample = fmt.Sprintf("backup %s: %s", b.ID, strings.Join(b.Unreadable, ", "))
-		}
-		for _, a := range b.Unreadable {
-			attrs[a] = true
-		}
+		return true, stop
 	}, func(size int) error {
 		p := page
 		page, sizeHint = nil, size
@@ -89,6 +103,7 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 		return nil, err
 	}
 	sum.Pages = pages
+	sum.Unsorted = sel.unsorted
 	for a := range attrs {
 		sum.UnreadableAttributes = append(sum.UnreadableAttributes, a)
 	}
@@ -97,13 +112,64 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 }
 
 // ListBackupIDs returns the ids of the backups that opts select, each once, in the order the API
-// returned them; it decodes nothing but the ids.
+// returned them; it decodes nothing but the ids and what opts.Filter reads.
 func (c *Client) ListBackupIDs(ctx context.Context, opts ListOpts) ([]string, error) {
-	var ids []string
-	_, err := walk(ctx, c, opts, func(j *idOnly) {
-		ids = append(ids, j.ID.v)
-	}, nil)
-	return ids, err
+	res, err := c.SelectBackupIDs(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return res.IDs, nil
+}
+
+// SelectBackupIDs is ListBackupIDs with what the walk tells besides the ids.
+func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult, error) {
+	sel, err := c.newSelection(&opts, false)
+	if err != nil {
+		return nil, err
+	}
+	res := &IDsResult{}
+	var pages int
+	times, incremental := opts.Filter.needs()
+	switch {
+	case !opts.Filter.Active():
+		pages, err = walk(ctx, c, opts, func(j *idOnly) (bool, bool) {
+			res.IDs = append(res.IDs, j.ID.v)
+			return true, false
+		}, nil)
+	case incremental:
+		pages, err = walk(ctx, c, opts, func(j *selectIncrementalJSON) (bool, bool) {
+			return res.judge(sel, j.backup())
+		}, nil)
+	case times || sel.byCreated:
+		pages, err = walk(ctx, c, opts, func(j *selectTimedJSON) (bool, bool) {
+			return res.judge(sel, j.backup())
+		}, nil)
+	default:
+		pages, err = walk(ctx, c, opts, func(j *selectJSON) (bool, bool) {
+			return res.judge(sel, j.backup())
+		}, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Pages, res.Unsorted = pages, sel.unsorted
+	return res, nil
+}
+
+// IDsResult is the outcome of ListBackupIDs.
+type IDsResult struct {
+	IDs      []string
+	Pages    int    // how many pages were requested
+	Unsorted string // as ListSummary.Unsorted
+}
+
+// judge keeps b's id if b matches.
+func (r *IDsResult) judge(sel *selection, b Backup) (bool, bool) {
+	match, stop := sel.judge(&b)
+	if match {
+		r.IDs = append(r.IDs, b.ID)
+	}
+	return match, stop
 }
 
 // listed is a decoded backup that can tell its id.
@@ -113,10 +179,11 @@ type listed[T any] interface {
 }
 
 // walk requests the pages of a listing and hands each backup not seen before to keep, until the
-// server has no next page or opts.Limit backups were kept. After the backups of each page it calls
+// server has no next page, opts.Limit backups were kept, or keep says stop: keep reports whether it
+// kept the backup (Limit counts those) and whether no later backup can be kept. After the backups of each page it calls
 // pageDone, unless nil, with the size of the page; an error of pageDone stops the walk. It returns
 // how many pages it requested.
-func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P), pageDone func(size int) error) (int, error) {
+func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P) (kept, stop bool), pageDone func(size int) error) (int, error) {
 	if err := opts.Validate(); err != nil {
 		return 0, err
 	}
@@ -127,6 +194,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 	requested := map[string]int{} // URL -> page, so that a server repeating itself cannot loop us
 	seen := map[string]struct{}{}
 	var kept int64
+	stopped := false
 	for page := 1; ; page++ {
 		if err := ctx.Err(); err != nil {
 			return page - 1, fmt.Errorf("listing backups stopped before page %d: %w", page, err)
@@ -161,9 +229,12 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 				continue
 			}
 			seen[id] = struct{}{}
-			keep(&items[i])
 			added++
-			if kept++; opts.full(kept) {
+			ok, stop := keep(&items[i])
+			if ok {
+				kept++
+			}
+			if stopped = stop || opts.full(kept); stopped {
 				break
 			}
 		}
@@ -175,7 +246,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 		}
 
 		// An empty page ends the walk even with a next link: it cannot have advanced the marker.
-		if next == "" || len(items) == 0 || opts.full(kept) {
+		if next == "" || len(items) == 0 || stopped {
 			return page, nil
 		}
 		if query, err = nextQuery(next, opts, kept); err != nil {

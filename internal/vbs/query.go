@@ -46,8 +46,9 @@ func (o ListOpts) Query() url.Values {
 // apply sets o's filters and the page size for a request made after collected backups on q,
 // overriding what q holds: o, not a server's next link, says what is listed.
 func (o ListOpts) apply(q url.Values, collected int64) {
+	key, dir := o.sort()
 	for name, value := range map[string]string{
-		"name": o.Name, "status": o.Status, "volume_id": o.VolumeID, "sort_key": o.SortKey, "sort_dir": o.SortDir,
+		"name": o.Name, "status": o.Status, "volume_id": o.VolumeID, "sort_key": key, "sort_dir": dir,
 	} {
 		if value != "" {
 			q.Set(name, value)
@@ -58,17 +59,37 @@ func (o ListOpts) apply(q url.Values, collected int64) {
 	}
 }
 
+// sort is the order a listing asks for. A time filter relies on the order of created_at, so with
+// one and no sort key it asks for that order explicitly (newest first unless SortDir says otherwise)
+// rather than trusting the server's default.
+func (o ListOpts) sort() (key, dir string) {
+	key, dir = o.SortKey, o.SortDir
+	if key == "" && (o.Filter.CreatedAfter != nil || o.Filter.CreatedBefore != nil) {
+		key = "created_at"
+		if dir == "" {
+			dir = "desc"
+		}
+	}
+	return key, dir
+}
+
 // pageLimit is the query limit of a request made after collected backups, 0 for none. With Limit
 // set, a request asks for no more than remain, so that the last page carries nothing to throw
 // away; with Limit set and no PageSize it asks for MaxPageSize, the default page of Huawei VBS and
 // Cinder alike, which costs no more requests than the server's default and never exceeds its cap.
+//
+// With a client-side filter, Limit counts matches, which a page of remain backups may not hold: each
+// request asks for PageSize, or MaxPageSize, whatever was kept.
 func (o ListOpts) pageLimit(collected int64) int64 {
 	size := o.PageSize
-	if o.Limit == 0 {
+	if o.Limit == 0 && !o.Filter.Active() {
 		return size
 	}
 	if size == 0 {
 		size = MaxPageSize
+	}
+	if o.Filter.Active() {
+		return size
 	}
 	return min(size, o.Limit-collected)
 }

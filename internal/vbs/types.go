@@ -28,6 +28,9 @@ type ListOpts struct {
 	Offset   int64  // query offset, sent on the first request only; 0 means none
 	Limit    int64  // at most this many backups in all; 0 means every backup
 	PageSize int64  // query limit of each request; 0 means the server's own page size
+
+	// Filter is applied by the client to every backup the walk reads; Limit counts its matches.
+	Filter Filter
 }
 
 // Link is one entry of a backup's links.
@@ -58,6 +61,7 @@ type Backup struct {
 	TenantID             *string
 	HasDependentBackups  *bool
 	IsIncremental        *bool
+	Incremental          *bool // IsIncremental where readable, else from ServiceMetadata.BackupType
 	Links                []Link
 	Metadata             map[string]string
 	UserID               *string
@@ -110,4 +114,7 @@ type ListSummary struct {
 	UnreadableSample string
 	// UnreadableAttributes are the names of every attribute that could not be read, sorted, each once.
 	UnreadableAttributes []string
+	// Unsorted describes the first backup out of the created_at order that the walk relied on to
+	// stop early ("" when the server kept it or nothing relied on it); the walk then read every page.
+	Unsorted string
 }

@@ -29,14 +29,9 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 	if fail := s.authorize(r, projectID, reqID); fail != nil {
 		return *fail
 	}
-	minor := 0
-	var header http.Header
-	if apiVersion == "v3" {
-		var fail *response
-		if minor, fail = s.requestedMicroversion(r); fail != nil {
-			return *fail
-		}
-		header = http.Header{"Openstack-Api-Version": {fmt.Sprintf("volume 3.%d", minor)}, "Vary": {"OpenStack-API-Version"}}
+	minor, header, fail := s.microversion(r, apiVersion)
+	if fail != nil {
+		return *fail
 	}
 	q, fail := s.parseListQuery(r.URL.Query(), apiVersion, minor)
 	if fail != nil {
@@ -97,6 +92,39 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 		body = append(body, `, "rel": "next"}]`...)
 	}
 	return response{status: http.StatusOK, header: header, body: append(body, '}')}
+}
+
+// getBackup serves GET /v{2,3}/{project_id}/backups/{id}: {"backup": {...}}, or Cinder's 404.
+func (s *Server) getBackup(r *http.Request, apiVersion, projectID, id string, reqID string) response {
+	if fail := s.authorize(r, projectID, reqID); fail != nil {
+		return *fail
+	}
+	minor, header, fail := s.microversion(r, apiVersion)
+	if fail != nil {
+		return *fail
+	}
+	d := s.data.Load()
+	i, ok := d.index[id]
+	if !ok || d.backups[i].ProjectID != projectID {
+		resp := cinderError(http.StatusNotFound, "Backup "+id+" could not be found.")
+		resp.header = header
+		return resp
+	}
+	var scratch []byte
+	body := append([]byte(`{"backup": `), d.encoding(variantFor(apiVersion, minor), int32(i), &scratch)...)
+	return response{status: http.StatusOK, header: header, body: append(body, '}')}
+}
+
+// microversion is the v3 microversion a request asks for (0 on v2) and the headers that answer it.
+func (s *Server) microversion(r *http.Request, apiVersion string) (int, http.Header, *response) {
+	if apiVersion != "v3" {
+		return 0, nil, nil
+	}
+	minor, fail := s.requestedMicroversion(r)
+	if fail != nil {
+		return 0, nil, fail
+	}
+	return minor, http.Header{"Openstack-Api-Version": {fmt.Sprintf("volume 3.%d", minor)}, "Vary": {"OpenStack-API-Version"}}, nil
 }
 
 // listParams are the query parameters a listing understands; any other is a filter Cinder does not know.

@@ -342,6 +342,22 @@ func (s *Server) Requests() []Request {
 	return log
 }
 
+// BackupRequests counts the requests received so far for listings (…/backups/detail) and for
+// single backups (…/backups/{id}), so that a test can assert how many pages a read cost.
+func (s *Server) BackupRequests() (listings, gets int) {
+	for _, r := range s.Requests() {
+		segs := strings.FieldsFunc(r.Path, func(c rune) bool { return c == '/' })
+		if n := len(segs); n >= 4 && segs[n-2] == "backups" {
+			if segs[n-1] == "detail" {
+				listings++
+			} else {
+				gets++
+			}
+		}
+	}
+	return listings, gets
+}
+
 // ServeHTTP serves one request: faults first, then the API, Keystone or a version document.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := fmt.Sprintf("req-00000000-0000-4000-8000-%012x", s.reqSeq.Add(1))
@@ -445,6 +461,8 @@ func (s *Server) route(r *http.Request, f *armedFault, reqID string) response {
 		return s.versions(base, http.StatusOK, segs[0])
 	case len(segs) == 4 && segs[2] == "backups" && segs[3] == "detail":
 		return s.listBackups(r, segs[0], segs[1], f, reqID)
+	case len(segs) == 4 && segs[2] == "backups":
+		return s.getBackup(r, segs[0], segs[1], segs[3], reqID)
 	}
 	return cinderError(http.StatusNotFound, "The resource could not be found.")
 }

@@ -1,0 +1,239 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
+)
+
+var (
+	_ datasource.DataSource              = (*backupDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*backupDataSource)(nil)
+)
+
+// NewBackupDataSource is the constructor of the vbs_backup data source.
+func NewBackupDataSource() datasource.DataSource { return &backupDataSource{} }
+
+type backupDataSource struct {
+	client *vbs.Client
+}
+
+// backupDataSourceModel is one backup at the top level, as an element of vbs_backups.backups, with
+// the arguments that select it and its volume key.
+type backupDataSourceModel struct {
+	backupModel
+	NameRegex     types.String      `tfsdk:"name_regex"`
+	CreatedAfter  timetypes.RFC3339 `tfsdk:"created_after"`
+	CreatedBefore timetypes.RFC3339 `tfsdk:"created_before"`
+	MostRecent    types.Bool        `tfsdk:"most_recent"`
+	VolumeKey     types.String      `tfsdk:"volume_key"`
+	Timeouts      timeouts.Value    `tfsdk:"timeouts"`
+}
+
+// selectingArguments are the arguments that select a backup other than id, which conflicts with each.
+var selectingArguments = []string{
+	"name", "status", "volume_id", "name_regex", "snapshot_id", "availability_zone",
+	"created_after", "created_before", "metadata", "incremental",
+}
+
+func (d *backupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backup"
+}
+
+func (d *backupDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := backupAttributes()
+	args := filterAttributes(ctx)
+	conflicts := make([]path.Expression, len(selectingArguments))
+	for i, name := range selectingArguments {
+		conflicts[i] = path.MatchRoot(name)
+	}
+	attrs["id"] = schema.StringAttribute{
+		Optional: true, Computed: true,
+		MarkdownDescription: "Backup id. As an argument, reads this backup alone (`GET …/backups/{id}`, no listing); " +
+			"it cannot be combined with any argument that selects.",
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(conflicts...)},
+	}
+	for _, name := range []string{"name", "status", "volume_id", "snapshot_id", "availability_zone", "metadata", "incremental"} {
+		attrs[name] = argumentAndAttribute(args[name], attrs[name])
+	}
+	for _, name := range []string{"name_regex", "created_after", "created_before", "timeouts"} {
+		attrs[name] = args[name]
+	}
+	attrs["most_recent"] = schema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: "Where several backups match, select the one created last (`created_at` at full precision; " +
+			"of backups created at the same instant, the greatest id) instead of failing. Ignored with `id`.",
+	}
+	attrs["volume_key"] = schema.StringAttribute{
+		Computed: true, Sensitive: true,
+		MarkdownDescription: "The encryption key of an encrypted volume (`VK` of `service_metadata`); null where there is none.",
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads exactly one volume backup, by `id` or by filters (optionally the most recent of those " +
+			"that match), with every attribute of an element of `vbs_backups.backups` at the top level. " +
+			"It fails where no backup matches, and where several match and `most_recent` is not set. " +
+			"The filters `name`, `status` and `volume_id` are the API's; the others the provider applies itself while it " +
+			"reads the pages, so that no backup but the one selected reaches Terraform.",
+		Attributes: attrs,
+	}
+}
+
+// argumentAndAttribute makes a backup's computed attribute an optional argument too: it selects by
+// the argument's validation and description, and then holds the backup's own value.
+func argumentAndAttribute(arg, computed schema.Attribute) schema.Attribute {
+	const own = " Once read, the backup's own value."
+	switch a := arg.(type) {
+	case schema.StringAttribute:
+		a.Computed = true
+		a.MarkdownDescription += own
+		return a
+	case schema.BoolAttribute:
+		a.Computed = true
+		a.MarkdownDescription += own
+		return a
+	case schema.MapAttribute:
+		a.Computed = true
+		a.MarkdownDescription += " Once read, the backup's whole metadata."
+		return a
+	}
+	return computed
+}
+
+func (d *backupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req, resp)
+}
+
+// notFoundSummary is the error of a selection that nothing matches.
+const notFoundSummary = "No VBS backup matches"
+
+func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m backupDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel, diags := readContext(ctx, m.Timeouts)
+	defer cancel()
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var b *vbs.Backup
+	if id := m.ID.ValueString(); id != "" {
+		var err error
+		if b, err = d.client.GetBackup(ctx, id); err != nil {
+			var apiErr *vbs.APIError
+			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+				resp.Diagnostics.AddError(notFoundSummary, fmt.Sprintf("id = %q: the server answered HTTP 404: %s%s.",
+					id, strings.TrimSuffix(apiErr.Message, "."), requestIDText(apiErr.RequestID)))
+				return
+			}
+			resp.Diagnostics.AddError("Unable to read the VBS backup", err.Error())
+			return
+		}
+	} else {
+		filters := m.filters()
+		res, err := d.client.FindBackup(ctx, m.listOpts(), m.MostRecent.ValueBool())
+		if err != nil {
+			resp.Diagnostics.AddError(listErrorSummary, err.Error())
+			return
+		}
+		if res.Unsorted != "" {
+			resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
+		}
+		switch {
+		case res.Backup == nil && len(filters) == 0:
+			resp.Diagnostics.AddError(notFoundSummary, "The project has no backups.")
+			return
+		case res.Backup == nil:
+			resp.Diagnostics.AddError(notFoundSummary, "No backup matches "+strings.Join(filters, ", ")+".")
+			return
+		case res.Other != nil:
+			matches := "any backup"
+			if len(filters) > 0 {
+				matches = strings.Join(filters, ", ")
+			}
+			resp.Diagnostics.AddError("More than one VBS backup matches", fmt.Sprintf(
+				"At least two backups match %s: %s and %s. Narrower filters, or most_recent = true, select one.",
+				matches, describeBackup(res.Backup), describeBackup(res.Other)))
+			return
+		}
+		b = res.Backup
+	}
+	if len(b.Unreadable) > 0 {
+		resp.Diagnostics.AddWarning("Some backup values could not be read", fmt.Sprintf(
+			"Backup %s had values that could not be read; those attributes are null (%s).", b.ID, strings.Join(b.Unreadable, ", ")))
+	}
+	m.backupModel = newBackupModel(b)
+	m.VolumeKey = types.StringNull()
+	if sm := b.ServiceMetadata; sm != nil {
+		m.VolumeKey = types.StringPointerValue(sm.VolumeKey)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// clientFilters are the client-side filters among the arguments.
+func (m *backupDataSourceModel) clientFilters() clientFilterModel {
+	return clientFilterModel{
+		NameRegex: m.NameRegex, SnapshotID: m.SnapshotID, AvailabilityZone: m.AvailabilityZone,
+		CreatedAfter: m.CreatedAfter, CreatedBefore: m.CreatedBefore, Metadata: m.Metadata, Incremental: m.Incremental,
+	}
+}
+
+// listOpts is the listing that the arguments select from.
+func (m *backupDataSourceModel) listOpts() vbs.ListOpts {
+	return vbs.ListOpts{
+		Name: m.Name.ValueString(), Status: m.Status.ValueString(), VolumeID: m.VolumeID.ValueString(),
+		Filter: m.clientFilters().filter(),
+	}
+}
+
+// filters lists the selecting arguments that are set, as HCL, for the errors.
+func (m *backupDataSourceModel) filters() []string {
+	var out []string
+	for _, a := range []struct {
+		name string
+		v    types.String
+	}{{"name", m.Name}, {"status", m.Status}, {"volume_id", m.VolumeID}} {
+		if !a.v.IsNull() {
+			out = append(out, a.name+" = "+strconv.Quote(a.v.ValueString()))
+		}
+	}
+	return append(out, m.clientFilters().describe()...)
+}
+
+// describeBackup names a backup in an error: its id, name and creation time.
+func describeBackup(b *vbs.Backup) string {
+	s := b.ID
+	if b.Name != nil {
+		s += fmt.Sprintf(" (name %q", *b.Name)
+	} else {
+		s += " (no name"
+	}
+	if b.CreatedAt != nil {
+		s += ", created " + b.CreatedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return s + ")"
+}
+
+func requestIDText(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " (request id " + id + ")"
+}
