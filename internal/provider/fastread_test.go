@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -67,6 +68,43 @@ func TestFastRead_sameAsFramework(t *testing.T) {
 			args: map[string]tftypes.Value{"timeouts": readTimeout("1ns")},
 		},
 	}
+	selected := selectionBackups(60)
+	after := createdAt(newestFirst(selected)[40])
+	unsorted := selectionBackups(30)
+	// The 5th newest claims to be newer than every other, which breaks the order; the 28th newest
+	// too, a match that only a walk of every page finds.
+	unsorted[25].Override = map[string]json.RawMessage{"created_at": json.RawMessage(`"2030-01-01T00:00:00.000000"`)}
+	unsorted[2].Override = unsorted[25].Override
+	cases = append(cases, []struct {
+		name     string
+		cfg      vbssim.Config
+		version  string
+		args     map[string]tftypes.Value
+		backups  int
+		warnings bool
+		fails    bool
+	}{{
+		name: "client-side filters", cfg: vbssim.Config{Backups: selected}, version: "v3",
+		backups: len(idsWhere(t, selected, func(b vbssim.Backup) bool {
+			return b.Name != nil && strings.Contains(*b.Name, "db") && createdAt(b).After(after) && b.Metadata["env"] == "prod" &&
+				*b.AvailabilityZone == "az-1" && !*incrementalOf(b)
+		})),
+		args: map[string]tftypes.Value{
+			"name_regex":        tftypes.NewValue(tftypes.String, "db"),
+			"created_after":     tftypes.NewValue(tftypes.String, after.Format(time.RFC3339Nano)),
+			"created_before":    tftypes.NewValue(tftypes.String, "2099-01-01T00:00:00Z"),
+			"metadata":          tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{"env": tftypes.NewValue(tftypes.String, "prod")}),
+			"availability_zone": tftypes.NewValue(tftypes.String, "az-1"),
+			"incremental":       tftypes.NewValue(tftypes.Bool, false),
+			"page_size":         tftypes.NewValue(tftypes.Number, 9),
+		},
+	}, {
+		name: "unsorted server", cfg: vbssim.Config{Backups: unsorted}, version: "v3", warnings: true,
+		backups: len(idsWhere(t, unsorted, func(b vbssim.Backup) bool {
+			return b.ID == unsorted[2].ID || createdAt(b).After(createdAt(unsorted[20]))
+		})),
+		args: map[string]tftypes.Value{"created_after": tftypes.NewValue(tftypes.String, createdAt(unsorted[20]).Format(time.RFC3339Nano))},
+	}}...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			sim := vbssim.NewTest(t, c.cfg)

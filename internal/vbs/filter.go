@@ -82,7 +82,7 @@ func (c *Client) checkMetadata(f *Filter) error {
 	if len(f.Metadata) == 0 {
 		return nil
 	}
-	if version := pathVersion(c.sc.ResourceBase); version != "v3" {
+	if version := pathVersion(c.sc.ResourceBaseURL()); version != "v3" {
 		return fmt.Errorf("selecting by metadata needs the v3 API (OpenStack Cinder, microversion 3.%d or later), "+
 			"but the endpoint serves API version %s, whose backups carry no metadata", metadataMinor, version)
 	}
