@@ -41,16 +41,21 @@ provider_installation {
   direct {}
 }
 RC
-cp "$root/examples/demo/main.tf" "$work/"
+mkdir -p "$work/demo" "$work/modules"
+cp "$root/examples/demo/main.tf" "$work/demo/"
+cp -r "$root/examples/modules/restore-volume" "$work/modules/"
 export TF_CLI_CONFIG_FILE=$work/terraformrc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export VBS_ENDPOINT="$VBSSIM_URL/v3/$VBSSIM_PROJECT_ID" OS_TOKEN="$VBSSIM_TOKEN"
 
 echo "Simulator on $VBSSIM_URL; running $("$TF" version | head -n1) with the provider from $bin"
-(cd "$work" && "$TF" apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1) || { cat "$work/apply.log" >&2; exit 1; }
-cd "$work"
+# terraform get installs the local restore module, and nothing from a registry.
+(cd "$work/demo" && "$TF" get -no-color >"$work/get.log" 2>&1) || { cat "$work/get.log" >&2; exit 1; }
+(cd "$work/demo" && "$TF" apply -auto-approve -input=false -no-color >"$work/apply.log" 2>&1) || { cat "$work/apply.log" >&2; exit 1; }
+cd "$work/demo"
 echo
 "$TF" output -raw backups_table
 echo
 echo
 echo "backups: $("$TF" output -raw backup_count)"
 echo "newest available backup of the newest backup's volume: $("$TF" output -raw newest_available_backup_id)"
+echo "restore module: $("$TF" output -raw restore_plan)"

@@ -17,13 +17,18 @@ data "vbs_backups" "all" {
   page_size = 10
 }
 
-# The newest available backup of the volume that owns the most recent backup: what a restore module takes.
-data "vbs_backups" "newest_available" {
-  volume_id = data.vbs_backups.all.backups[0].volume_id
-  status    = "available"
-  sort_key  = "created_at"
-  sort_dir  = "desc"
-  limit     = 1
+# The newest available backup of the volume that owns the most recent backup: what a restore module
+# takes. The provider selects it; only that one backup reaches Terraform.
+data "vbs_backup" "newest_available" {
+  volume_id   = data.vbs_backups.all.backups[0].volume_id
+  status      = "available"
+  most_recent = true
+}
+
+# A local module that takes the backup's id and shows what it would restore.
+module "restore" {
+  source    = "../modules/restore-volume"
+  backup_id = data.vbs_backup.newest_available.id
 }
 
 locals {
@@ -40,7 +45,7 @@ output "backups_table" {
       coalesce(b.status, "-"),
       coalesce(try(tostring(b.size), null), "-"),
       coalesce(b.created_at, "-"),
-      coalesce(try(b.service_metadata.backup_type, null), b.is_incremental == true ? "incremental" : "full"),
+      b.incremental == null ? "-" : (b.incremental ? "incremental" : "full"),
     )],
   ))
 }
@@ -50,6 +55,11 @@ output "backup_count" {
 }
 
 output "newest_available_backup_id" {
-  description = "Feed this to a restore module."
-  value       = one(data.vbs_backups.newest_available.ids)
+  description = "The backup handed to the restore module."
+  value       = data.vbs_backup.newest_available.id
+}
+
+output "restore_plan" {
+  description = "What the restore module would restore."
+  value       = module.restore.plan
 }

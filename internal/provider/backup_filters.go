@@ -118,7 +118,7 @@ func (f backupFiltersModel) listOpts() vbs.ListOpts {
 		Offset:   f.Offset.ValueInt64(),
 		Limit:    f.Limit.ValueInt64(),
 		PageSize: f.PageSize.ValueInt64(),
-		Filter:   f.clientFilterModel.filter(),
+		Filter:   f.filter(),
 	}
 }
 
@@ -127,7 +127,7 @@ func (f backupFiltersModel) stableID() string {
 	o := f.listOpts()
 	key := fmt.Sprintf("name=%q status=%q volume_id=%q sort_key=%q sort_dir=%q offset=%d limit=%d page_size=%d %s",
 		o.Name, o.Status, o.VolumeID, o.SortKey, o.SortDir, o.Offset, o.Limit, o.PageSize,
-		strings.Join(f.clientFilterModel.describe(), " "))
+		strings.Join(f.describe(), " "))
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:16])
 }

@@ -72,6 +72,7 @@ data "vbs_backups" "example" {
 					"tenant_id":             knownvalue.StringExact(vbssim.ExampleProjectID),
 					"has_dependent_backups": knownvalue.Null(),
 					"is_incremental":        knownvalue.Null(),
+					"incremental":           knownvalue.Bool(false), // no is_incremental: service_metadata's "Type": 0
 					"links": knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"href": knownvalue.StringExact("http://192.168.82.222:8776/v2/" + vbssim.ExampleProjectID + "/backups/1d1139d8-8989-49d3-8aa1-83eb691e6db2"),

@@ -35,7 +35,7 @@ func clientFilterAttributes() map[string]schema.Attribute {
 	const applied = " Applied by the provider while it reads the pages, before any backup reaches Terraform."
 	window := " Times compare at full precision and strictly: two adjacent windows with the same bound both leave " +
 		"out a backup created at exactly that instant. A backup without a readable `created_at` never matches. " +
-		"Where `sort_key` is unset the provider sorts by `created_at` itself, and stops reading pages as soon as " +
+		"Where `sort_key` is unset (`vbs_backup` has none), the provider sorts by `created_at` itself and stops reading pages as soon as " +
 		"the order proves that no later page can match." + applied
 	return map[string]schema.Attribute{
 		"name_regex": schema.StringAttribute{

@@ -6,3 +6,12 @@ data "vbs_backup_ids" "available" {
 output "available_backup_count" {
   value = length(data.vbs_backup_ids.available.ids)
 }
+
+# The ids of the backups made from one snapshot, decoding nothing else of each backup.
+data "vbs_backup_ids" "of_snapshot" {
+  snapshot_id = var.snapshot_id
+}
+
+variable "snapshot_id" {
+  type = string
+}

@@ -1,31 +1,21 @@
-# The newest available backup of a volume, handed to a restore module.
-data "vbs_backups" "latest" {
-  volume_id = var.volume_id
-  status    = "available"
-  sort_key  = "created_at"
-  sort_dir  = "desc"
-  limit     = 1
+# The available full backups of a volume from the last seven days, newest first, with their parsed
+# service metadata. incremental and created_after are applied by the provider while it reads the
+# pages, and it stops at the first backup older than the window.
+data "vbs_backups" "week" {
+  volume_id     = var.volume_id
+  status        = "available"
+  incremental   = false
+  created_after = timeadd(plantimestamp(), "-168h")
 }
 
-module "restore" {
-  source    = "./modules/restore-volume"
-  backup_id = one(data.vbs_backups.latest.ids)
+output "week_full_backups" {
+  value = [for b in data.vbs_backups.week.backups : "${b.id} ${b.created_at} ${b.size} GB"]
 }
 
-# Full backups only, with their parsed service metadata.
-data "vbs_backups" "available" {
-  status = "available"
-}
-
-locals {
-  full_backups = [
-    for b in data.vbs_backups.available.backups : b
-    if try(b.service_metadata.backup_type, "full") == "full"
-  ]
-}
-
-output "full_backup_ids" {
-  value = [for b in local.full_backups : b.id]
+# Backups whose name matches a pattern, of any status; limit counts the matches.
+data "vbs_backups" "db" {
+  name_regex = "^db-[0-9]+$"
+  limit      = 20
 }
 
 variable "volume_id" {
