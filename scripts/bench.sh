@@ -8,7 +8,10 @@
 # source that reads every backup: vbs_backups (bin/terraform-provider-vbs, the fast path),
 # vbs_backup_ids, and at the first size vbs_backups on the framework path (the same source built with
 # -tags vbs_framework_read); then the floor (scripts/bench/floor): the same pages fetched and decoded
-# with encoding/json into maps, timed in-process.
+# with encoding/json into maps, timed in-process. At the last size also the two selections the
+# provider makes itself: vbs_backup finding the one backup of a snapshot (every page read), and
+# vbs_backups with created_after selecting the newest 1,000 (the walk stops after them); the second
+# runs with the provider's debug log, whose HTTP lines count its listing requests.
 #
 # How: Terraform's dev_overrides point at a directory whose terraform-provider-vbs is a shim running
 # scripts/bench/measure.py, which runs the real binary as a child (stdio inherited) and records that
@@ -25,6 +28,8 @@
 #                                fail, those on its provider use that run's figures (see measure.py)
 #   BENCH_PROVIDER               the fast-path binary (default bin/terraform-provider-vbs, from make build)
 #   BENCH_FRAMEWORK_PROVIDER     the framework-path binary (default: built here with the tag)
+#   BENCH_CASES                  the cases to run, of: vbs_backups.fast vbs_backup_ids.fast vbs_backups.framework
+#                                vbs_backup.snapshot vbs_backups.recent (default all)
 #   BENCH_KEEP=1                 keep the work directory (plan logs, raw JSON)
 #   TF                           terraform on PATH, else bin/tofu
 set -euo pipefail
@@ -133,6 +138,54 @@ output "count" {
 TF
 done
 
+# The selections the provider makes itself; "count" is how many backups they must select.
+mkdir -p "$work/config/vbs_backup.snapshot" "$work/config/vbs_backups.recent"
+cat >"$work/config/vbs_backup.snapshot/main.tf" <<TF
+terraform {
+  required_providers {
+    vbs = { source = "terraform-provider-vbs/vbs" }
+  }
+}
+
+provider "vbs" {}
+
+variable "snapshot_id" {
+  type = string
+}
+
+# The one backup of a snapshot: no API filter, so every page is read.
+data "vbs_backup" "x" {
+  snapshot_id = var.snapshot_id
+}
+
+output "count" {
+  value = data.vbs_backup.x.snapshot_id == var.snapshot_id ? 1 : 0
+}
+TF
+cat >"$work/config/vbs_backups.recent/main.tf" <<TF
+terraform {
+  required_providers {
+    vbs = { source = "terraform-provider-vbs/vbs" }
+  }
+}
+
+provider "vbs" {}
+
+variable "created_after" {
+  type = string
+}
+
+# The newest 1,000 backups, $page_size per request, default sort: the walk stops after them.
+data "vbs_backups" "x" {
+  created_after = var.created_after
+  page_size     = $page_size
+}
+
+output "count" {
+  value = length(data.vbs_backups.x.backups)
+}
+TF
+
 # Only the simulator's endpoint and token reach the provider: no other cloud credentials, no logging.
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(OS|HW|TF)_' || true)
 export TF_CLI_CONFIG_FILE=$work/terraformrc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
@@ -157,14 +210,17 @@ plan_timeout() { # N
   echo "${BENCH_PLAN_TIMEOUT:-$((60 + $1 / 1000))}"
 }
 
-# plan NAME RUN DATASOURCE BINARY N: one measured `terraform plan`, which must read N backups.
-# Returns 1 when it timed out. Runs in the background, so that a signal reaches the trap at once.
+# plan NAME RUN CONFIG BINARY N: one measured `terraform plan` of config/CONFIG, whose output count
+# must be N. Returns 1 when it timed out. Runs in the background, so that a signal reaches the trap at
+# once. With COUNT_REQUESTS=1 the provider logs at debug level, and its listing requests are counted.
 plan() {
-  local name=$1 i=$2 ds=$3 bin=$4 n=$5 out=$work/logs/$1.$2.plan.log rc=0 timeout
-  timeout=$(plan_timeout "$n")
-  BENCH_PROVIDER_BIN=$bin BENCH_RUSAGE_FILE=$work/results/$name.$i.provider.jsonl \
+  local name=$1 i=$2 cfg=$3 bin=$4 n=$5 out=$work/logs/$1.$2.plan.log rc=0 timeout
+  timeout=$(plan_timeout "$size")
+  local log_env=()
+  [ "${COUNT_REQUESTS:-}" = 1 ] && log_env=(TF_LOG_PROVIDER=DEBUG)
+  env "${log_env[@]}" BENCH_PROVIDER_BIN="$bin" BENCH_RUSAGE_FILE="$work/results/$name.$i.provider.jsonl" \
     "$python" -S "$measure" run "$work/results/$name.$i.tf.json" "$timeout" \
-    "$TF" -chdir="$work/config/$ds" plan -refresh=true -input=false -lock=false -no-color >"$out" 2>&1 &
+    "$TF" -chdir="$work/config/$cfg" plan -refresh=true -input=false -lock=false -no-color >"$out" 2>&1 &
   run_pid=$!
   wait "$run_pid" || rc=$?
   run_pid=
@@ -173,7 +229,24 @@ plan() {
     return 1
   fi
   [ "$rc" = 0 ] || { tail -n 40 "$out" >&2; fail "terraform plan of $name failed (run $i, status $rc); log above"; }
-  grep -Eq "count *= *$n\$" "$out" || { tail -n 40 "$out" >&2; fail "$name (run $i) did not read $n backups"; }
+  grep -Eq "count *= *$n\$" "$out" || { tail -n 40 "$out" >&2; fail "$name (run $i) did not select $n backups"; }
+  if [ "${COUNT_REQUESTS:-}" = 1 ]; then
+    grep -c 'HTTP request.*/backups/detail' "$out" >"$work/results/$name.$i.requests" || true
+  fi
+}
+
+# wanted CASE: whether BENCH_CASES selects a case (all by default).
+wanted() {
+  [ -z "${BENCH_CASES:-}" ] || [[ " $BENCH_CASES " == *" $1 "* ]]
+}
+
+# sample QUERY FIELD: FIELD of the first backup that has one of those the simulator lists for QUERY.
+sample() {
+  "$python" -S -c '
+import json, sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + "/backups/detail?" + sys.argv[2], headers={"X-Auth-Token": sys.argv[3]})
+print(next(b[sys.argv[4]] for b in json.load(urllib.request.urlopen(req, timeout=60))["backups"] if b.get(sys.argv[4])))' \
+    "$VBS_ENDPOINT" "$1" "$OS_TOKEN" "$2"
 }
 
 cases=()
@@ -181,8 +254,20 @@ declare -A timed_out=() # "datasource path" -> the size at which it timed out
 for n in "${sizes[@]}"; do
   log "starting the simulator with $n backups"
   start_sim "$n"
-  size_cases=("vbs_backups fast $provider" "vbs_backup_ids fast $provider")
-  [ "$n" = "${sizes[0]}" ] && size_cases+=("vbs_backups framework $framework")
+  size=$n
+  size_cases=()
+  wanted vbs_backups.fast && size_cases+=("vbs_backups fast $provider vbs_backups $n")
+  wanted vbs_backup_ids.fast && size_cases+=("vbs_backup_ids fast $provider vbs_backup_ids $n")
+  [ "$n" = "${sizes[0]}" ] && wanted vbs_backups.framework && size_cases+=("vbs_backups framework $framework vbs_backups $n")
+  if [ "$n" = "${sizes[-1]}" ] && [ "$n" -gt 1000 ]; then
+    # A snapshot of a backup in the middle of the listing, and the created_at of the 1,001st newest.
+    TF_VAR_snapshot_id=$(sample "sort_key=created_at&sort_dir=desc&limit=20&offset=$((n / 2))" snapshot_id)
+    TF_VAR_created_after=$(sample "sort_key=created_at&sort_dir=desc&limit=1&offset=1000" created_at)
+    TF_VAR_created_after=${TF_VAR_created_after%Z}Z # the API writes no zone; the time is UTC
+    export TF_VAR_snapshot_id TF_VAR_created_after
+    wanted vbs_backup.snapshot && size_cases+=("vbs_backup snapshot $provider vbs_backup.snapshot 1")
+    wanted vbs_backups.recent && size_cases+=("vbs_backups recent $provider vbs_backups.recent 1000")
+  fi
   for c in "${size_cases[@]}"; do
     read -r ds path _ <<<"$c"
     cases+=("\"$ds.$path.$n\"")
@@ -197,13 +282,15 @@ for n in "${sizes[@]}"; do
   for i in $(seq "$runs"); do
     # The cases of one run follow each other, so that drift over the runs touches every case alike.
     for c in "${size_cases[@]}"; do
-      read -r ds path bin <<<"$c"
+      read -r ds path bin cfg want <<<"$c"
       # A case whose plan timed out is not run again at that size, and once only at a larger one (the
       # provider's figures of that run still count: see measure.py).
       t=${timed_out[$ds $path]:-}
       if [ -n "$t" ] && { [ "$t" = "$n" ] || [ "$i" -gt 1 ]; }; then continue; fi
       log "$n backups, run $i/$runs: $ds ($path path)"
-      plan "$ds.$path.$n" "$i" "$ds" "$bin" "$n" || timed_out[$ds $path]=$n
+      count=0
+      [ "$path" = recent ] && count=1
+      COUNT_REQUESTS=$count plan "$ds.$path.$n" "$i" "$cfg" "$bin" "$want" || timed_out[$ds $path]=$n
     done
     log "$n backups, run $i/$runs: floor"
     "$work/bin/floor" -endpoint "$VBS_ENDPOINT" -token "$OS_TOKEN" -page-size "$page_size" \

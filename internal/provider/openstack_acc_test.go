@@ -21,6 +21,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -295,6 +296,7 @@ func TestAccOpenStack_knownBackup(t *testing.T) {
 			"tenant_id":             tenantID,
 			"has_dependent_backups": knownvalue.Bool(true),
 			"is_incremental":        knownvalue.Bool(true),
+			"incremental":           knownvalue.Bool(true),
 			"links": knownvalue.ListExact([]knownvalue.Check{
 				knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"href": knownvalue.StringExact(linkBase + "/v3/" + e.projectID + "/backups/" + e.knownID),
@@ -355,6 +357,95 @@ data "vbs_backups" "chain" {
 			})),
 		},
 	})
+}
+
+// TestAccOpenStack_backup reads the known backup with vbs_backup by id (GET …/backups/{id}) and the
+// chain on its volume by most_recent and time windows, and selects by the metadata seeded into
+// Cinder's backup_metadata table, which Cinder returns from microversion 3.43.
+func TestAccOpenStack_backup(t *testing.T) {
+	e := openStackEnv(t)
+	at := func(address, attr string, want knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), want)
+	}
+	config := e.passwordProvider() + fmt.Sprintf(`
+data "vbs_backup" "x" {
+  id = %[1]q
+}
+data "vbs_backups" "x" {
+  name = %[2]q
+}
+data "vbs_backup" "newest_on_volume" {
+  volume_id   = %[3]q
+  most_recent = true
+}
+data "vbs_backup" "newest_available_on_volume" {
+  volume_id   = %[3]q
+  status      = "available"
+  most_recent = true
+}
+data "vbs_backup" "after_known" {
+  volume_id     = %[3]q
+  created_after = data.vbs_backup.x.created_at
+}
+data "vbs_backup_ids" "known_by_regex" {
+  name_regex = "^vbs-acc-known"
+}
+data "vbs_backup_ids" "known_metadata" {
+  metadata = { env = "acc", owner = "vbs" }
+}
+data "vbs_backups" "weekly" {
+  metadata = { purpose = "weekly" }
+}
+data "vbs_backup" "newest_weekly" {
+  metadata    = { purpose = "weekly" }
+  most_recent = true
+}
+`, e.knownID, osKnownName, e.knownVolumeID)
+	osTest(t, resource.TestStep{
+		Config: config,
+		ConfigStateChecks: append(sameAsListed("x"),
+			at("data.vbs_backup.x", "id", knownvalue.StringExact(e.knownID)),
+			at("data.vbs_backup.x", "created_at", knownvalue.StringExact("2024-05-06T07:08:09.123456Z")),
+			at("data.vbs_backup.x", "metadata", knownvalue.MapExact(map[string]knownvalue.Check{
+				"env": knownvalue.StringExact("acc"), "owner": knownvalue.StringExact("vbs"),
+			})),
+			at("data.vbs_backup.x", "volume_key", knownvalue.Null()),
+			at("data.vbs_backup.newest_on_volume", "id", knownvalue.StringExact(e.knownChildID)),
+			at("data.vbs_backup.newest_available_on_volume", "id", knownvalue.StringExact(e.knownID)),
+			// created_after is strict at full precision: the known backup itself is left out.
+			at("data.vbs_backup.after_known", "id", knownvalue.StringExact(e.knownChildID)),
+			checkIDs("data.vbs_backup_ids.known_by_regex", sameSetOf(e.knownParentID, e.knownID, e.knownChildID)),
+			checkIDs("data.vbs_backup_ids.known_metadata", sameIDs([]string{e.knownID})),
+			checkBackups("data.vbs_backups.weekly", func(backups []map[string]any) error {
+				if len(backups) == 0 {
+					return fmt.Errorf("no backup has purpose = weekly; the seed gives some")
+				}
+				for _, b := range backups {
+					if m, _ := b["metadata"].(map[string]any); m["purpose"] != "weekly" {
+						return fmt.Errorf("backup %v has metadata %v", b["id"], b["metadata"])
+					}
+				}
+				return nil
+			}),
+			statecheck.CompareValuePairs("data.vbs_backup.newest_weekly", tfjsonpath.New("id"),
+				"data.vbs_backups.weekly", tfjsonpath.New("ids").AtSliceIndex(0), compare.ValuesSame()),
+		),
+	})
+}
+
+// sameSetOf requires exactly these ids, in any order.
+func sameSetOf(want ...string) func([]string) error {
+	return func(got []string) error {
+		if len(got) != len(want) {
+			return fmt.Errorf("got %v, want %v", got, want)
+		}
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				return fmt.Errorf("got %v, want %v", got, want)
+			}
+		}
+		return nil
+	}
 }
 
 // TestAccOpenStack_filters checks every filter alone and together: the counts the seed reports,

@@ -106,6 +106,21 @@ func BenchmarkListBackupIDs100k(b *testing.B) {
 	}
 }
 
+// BenchmarkFindBackupBySnapshot100k finds the one backup of a snapshot among 100,000, every page
+// read: each backup is decoded for the filter's fields only, the match in full.
+func BenchmarkFindBackupBySnapshot100k(b *testing.B) {
+	srv := pagesServer(b)
+	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"))
+	b.ReportAllocs()
+	for b.Loop() {
+		// Every backup of pageJSON has the same snapshot: ask for one that none has, so that every page is read.
+		res, err := c.FindBackup(context.Background(), ListOpts{Filter: Filter{SnapshotID: "none"}}, false)
+		if err != nil || res.Backup != nil || res.Pages != 100 {
+			b.Fatal(err, res)
+		}
+	}
+}
+
 // BenchmarkFetchMaps100k is the floor for the two above: the same 100 fetches through gophercloud,
 // each page decoded into maps and kept, as a listing must keep what it returns.
 func BenchmarkFetchMaps100k(b *testing.B) {

@@ -52,11 +52,6 @@ func (f *Filter) Match(b *Backup) bool {
 	return true
 }
 
-// needs is what of a backup the filter reads, so that a walk for ids decodes no more.
-func (f *Filter) needs() (times, incremental bool) {
-	return f.CreatedAfter != nil || f.CreatedBefore != nil, f.Incremental != nil
-}
-
 // incrementalOf is whether a backup is incremental: is_incremental where the API gave a readable
 // one, else the Type of service_metadata (Huawei Cloud VBS leaves is_incremental out), else unknown.
 func incrementalOf(isIncremental *bool, sm *ServiceMetadata) *bool {
@@ -178,47 +173,4 @@ func newer(a, b *Backup) bool {
 		return a.CreatedAt.After(*b.CreatedAt)
 	}
 	return a.ID > b.ID
-}
-
-// selectJSON is a backup decoded for its id and what the filters other than the times and
-// incremental read: a walk for ids skips the rest of each backup.
-type selectJSON struct {
-	idOnly
-	Name             textField `json:"name"`
-	SnapshotID       textField `json:"snapshot_id"`
-	AvailabilityZone textField `json:"availability_zone"`
-	Metadata         mapField  `json:"metadata"`
-}
-
-func (j *selectJSON) backup() Backup {
-	return Backup{
-		ID: j.ID.v, Name: j.Name.ptr(), SnapshotID: j.SnapshotID.ptr(), AvailabilityZone: j.AvailabilityZone.ptr(),
-		Metadata: j.Metadata.v,
-	}
-}
-
-// selectTimedJSON adds created_at, for the time filters and the order they rely on.
-type selectTimedJSON struct {
-	selectJSON
-	CreatedAt timeField `json:"created_at"`
-}
-
-func (j *selectTimedJSON) backup() Backup {
-	b := j.selectJSON.backup()
-	b.CreatedAt = j.CreatedAt.ptr()
-	return b
-}
-
-// selectIncrementalJSON adds what incremental is derived from; service_metadata is the costly part.
-type selectIncrementalJSON struct {
-	selectTimedJSON
-	IsIncremental   boolField            `json:"is_incremental"`
-	ServiceMetadata serviceMetadataField `json:"service_metadata"`
-}
-
-func (j *selectIncrementalJSON) backup() Backup {
-	b := j.selectTimedJSON.backup()
-	b.IsIncremental = j.IsIncremental.ptr()
-	b.Incremental = incrementalOf(b.IsIncremental, j.ServiceMetadata.parsed)
-	return b
 }

@@ -1,6 +1,7 @@
 package vbs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +24,9 @@ type FindResult struct {
 // page size are its own). With newest, it is the most recent match (the latest created_at, then the
 // greatest id), read newest first and stopping as soon as the order proves no later backup newer;
 // otherwise it stops at the second match, which makes the selection ambiguous.
+//
+// It decodes of each backup only what the selection reads (see lazyJSON), and a backup in full only
+// once it matches: finding one backup among 100,000 then costs about what listing their ids does.
 func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*FindResult, error) {
 	opts.SortKey, opts.SortDir, opts.Offset, opts.PageSize, opts.Limit = "", "", 0, 0, 0
 	if newest {
@@ -30,27 +34,119 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 	} else {
 		opts.Limit = 2 // one request of two backups when the API filters alone select
 	}
-	res := &FindResult{}
-	sum, err := c.eachPage(ctx, opts, newest, func(page []Backup) error {
-		for i := range page {
-			switch b := &page[i]; {
-			case res.Backup == nil:
-				res.Backup = b
-			case newest:
-				if newer(b, res.Backup) {
-					res.Backup = b
-				}
-			case res.Other == nil:
-				res.Other = b
-			}
-		}
-		return nil
-	})
+	sel, err := c.newSelection(&opts, newest)
 	if err != nil {
 		return nil, err
 	}
-	res.ListSummary = *sum
+	incremental := opts.Filter.Incremental != nil
+	res := &FindResult{}
+	pages, err := walk(ctx, c, opts, func(j *keptJSON) (bool, bool) {
+		light := j.selected(incremental)
+		match, stop := sel.judge(&light)
+		if !match {
+			return false, stop
+		}
+		b := j.full()
+		switch {
+		case res.Backup == nil:
+			res.Backup = b
+		case newest:
+			if newer(b, res.Backup) {
+				res.Backup = b
+			}
+		case res.Other == nil:
+			res.Other = b
+		}
+		return true, stop
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	res.Pages, res.Unsorted = pages, sel.unsorted
 	return res, nil
+}
+
+// lazyJSON is a backup decoded for what a selection reads and nothing else: listing ids skips the
+// rest of each backup. service_metadata, the costly part, is kept as text and parsed only where
+// incremental needs it.
+type lazyJSON struct {
+	id, name, snapshotID, zone textField
+	createdAt                  timeField
+	metadata                   mapField
+	isIncremental              boolField
+	serviceMetadata            []byte // raw JSON
+}
+
+func (j *lazyJSON) backupID() (string, bool) { return idOf(&j.id) }
+
+func (j *lazyJSON) UnmarshalJSON(raw []byte) error {
+	*j = lazyJSON{}
+	j.scan(raw, false)
+	return nil
+}
+
+// scan reads the members a selection needs with the package's scanner: raw is valid JSON, which
+// encoding/json checked before handing it over. Unless owned, raw is encoding/json's, which an
+// Unmarshaler must not keep, and service_metadata is copied.
+func (j *lazyJSON) scan(raw []byte, owned bool) {
+	for key, v := range each(raw) {
+		switch string(key) {
+		case "id":
+			_ = j.id.UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
+		case "name":
+			_ = j.name.UnmarshalJSON(v)
+		case "snapshot_id":
+			_ = j.snapshotID.UnmarshalJSON(v)
+		case "availability_zone":
+			_ = j.zone.UnmarshalJSON(v)
+		case "created_at":
+			_ = j.createdAt.UnmarshalJSON(v)
+		case "metadata":
+			_ = j.metadata.UnmarshalJSON(v)
+		case "is_incremental":
+			_ = j.isIncremental.UnmarshalJSON(v)
+		case "service_metadata":
+			if j.serviceMetadata = v; !owned {
+				j.serviceMetadata = bytes.Clone(v)
+			}
+		}
+	}
+}
+
+// selected is what the selection reads of the backup; incremental asks for Backup.Incremental.
+func (j *lazyJSON) selected(incremental bool) Backup {
+	b := Backup{
+		ID: j.id.v, Name: j.name.ptr(), SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
+		CreatedAt: j.createdAt.ptr(), Metadata: j.metadata.v, IsIncremental: j.isIncremental.ptr(),
+	}
+	if incremental {
+		var sm *ServiceMetadata
+		if b.IsIncremental == nil {
+			_, sm, _ = parseServiceMetadata(j.serviceMetadata)
+		}
+		b.Incremental = incrementalOf(b.IsIncremental, sm)
+	}
+	return b
+}
+
+// keptJSON is a lazyJSON with its text kept, so that only the backups selected are decoded in full.
+type keptJSON struct {
+	lazyJSON
+	raw []byte // a copy: encoding/json does not let an Unmarshaler keep its input
+}
+
+func (j *keptJSON) UnmarshalJSON(raw []byte) error {
+	*j = keptJSON{raw: bytes.Clone(raw)}
+	j.scan(j.raw, true)
+	return nil
+}
+
+// full decodes the whole backup, as a listing does.
+func (j *keptJSON) full() *Backup {
+	var d backupJSON
+	_ = json.Unmarshal(j.raw, &d) // valid JSON, and no field of backupJSON fails to decode
+	b := d.backup()
+	return &b
 }
 
 // GetBackup reads the backup id (GET {endpoint}/backups/{id}); a backup that does not exist is an

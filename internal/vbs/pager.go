@@ -129,24 +129,19 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 	}
 	res := &IDsResult{}
 	var pages int
-	times, incremental := opts.Filter.needs()
-	switch {
-	case !opts.Filter.Active():
+	if !opts.Filter.Active() {
 		pages, err = walk(ctx, c, opts, func(j *idOnly) (bool, bool) {
 			res.IDs = append(res.IDs, j.ID.v)
 			return true, false
 		}, nil)
-	case incremental:
-		pages, err = walk(ctx, c, opts, func(j *selectIncrementalJSON) (bool, bool) {
-			return res.judge(sel, j.backup())
-		}, nil)
-	case times || sel.byCreated:
-		pages, err = walk(ctx, c, opts, func(j *selectTimedJSON) (bool, bool) {
-			return res.judge(sel, j.backup())
-		}, nil)
-	default:
-		pages, err = walk(ctx, c, opts, func(j *selectJSON) (bool, bool) {
-			return res.judge(sel, j.backup())
+	} else {
+		pages, err = walk(ctx, c, opts, func(j *lazyJSON) (bool, bool) {
+			b := j.selected(opts.Filter.Incremental != nil)
+			match, stop := sel.judge(&b)
+			if match {
+				res.IDs = append(res.IDs, b.ID)
+			}
+			return match, stop
 		}, nil)
 	}
 	if err != nil {
@@ -161,15 +156,6 @@ type IDsResult struct {
 	IDs      []string
 	Pages    int    // how many pages were requested
 	Unsorted string // as ListSummary.Unsorted
-}
-
-// judge keeps b's id if b matches.
-func (r *IDsResult) judge(sel *selection, b Backup) (bool, bool) {
-	match, stop := sel.judge(&b)
-	if match {
-		r.IDs = append(r.IDs, b.ID)
-	}
-	return match, stop
 }
 
 // listed is a decoded backup that can tell its id.
