@@ -17,7 +17,10 @@ type FindResult struct {
 	// Other is a second match, when more than one matched and the most recent was not asked for:
 	// the selection is ambiguous, and the walk stopped there.
 	Other *Backup
-	ListSummary
+	// Pages is how many pages were requested.
+	Pages int
+	// Unsorted is as ListSummary.Unsorted.
+	Unsorted string
 }
 
 // FindBackup selects one backup of the listing that opts select (their sort, offset, limit and

@@ -59,12 +59,7 @@ func (c *Client) ListBackups(ctx context.Context, opts ListOpts) (*ListResult, e
 // is skipped), and may keep the slice, which is new for every call. An error of fn stops the walk
 // and is returned as is.
 func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Backup) error) (*ListSummary, error) {
-	return c.eachPage(ctx, opts, false, fn)
-}
-
-// eachPage is EachPage; newest selects, of the matches, only the most recent ones (see selection).
-func (c *Client) eachPage(ctx context.Context, opts ListOpts, newest bool, fn func(page []Backup) error) (*ListSummary, error) {
-	sel, err := c.newSelection(&opts, newest)
+	sel, err := c.newSelection(&opts, false)
 	if err != nil {
 		return nil, err
 	}
