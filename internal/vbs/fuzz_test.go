@@ -34,8 +34,8 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`{"backups": {}}`))
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		items, next, err := decodePage[backupJSON](body)
-		ids, nextIDs, errIDs := decodePage[idOnly](body)
+		items, next, err := decodeAll[backupJSON](body)
+		ids, nextIDs, errIDs := decodeAll[idOnly](body)
 		if (err == nil) != (errIDs == nil) || next != nextIDs {
 			t.Fatalf("full and ids-only decoding disagree: %v / %v, %q / %q", err, errIDs, next, nextIDs)
 		}
