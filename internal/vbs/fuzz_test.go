@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +109,9 @@ func FuzzParseNumber(f *testing.F) {
 		if iOK && (!fOK || math.Abs(float64(i)-fl) > math.Abs(fl)*1e-15+1e-9) {
 			t.Fatalf("%s: int %d, float %v %v", raw, i, fl, fOK)
 		}
+		if r, ok := exactNumber(raw); ok && (r.IsInt() && r.Num().IsInt64()) != iOK || iOK && ok && r.Num().Int64() != i {
+			t.Fatalf("%s: parseInt %d, %v; exactly %v", raw, i, iOK, r)
+		}
 		var f field[float64]
 		f.read(raw, parseFloat)
 		if f.set == f.bad && f.set || f.bad && isNullish(raw) {
@@ -205,4 +210,19 @@ func FuzzScanner(f *testing.F) {
 			}
 		}
 	})
+}
+
+// exactNumber is the JSON number in raw (or in the string raw) as an exact rational, where its
+// exponent is small enough to compute with.
+func exactNumber(raw []byte) (*big.Rat, bool) {
+	b, ok := scalar(raw)
+	if end, valid := scanNumber(b, 0); !ok || !valid || end != len(b) || len(b) > 100 {
+		return nil, false
+	}
+	if _, exp, found := strings.Cut(strings.ToLower(string(b)), "e"); found {
+		if e, err := strconv.Atoi(exp); err != nil || e > 400 || e < -400 {
+			return nil, false
+		}
+	}
+	return new(big.Rat).SetString(string(b))
 }
