@@ -2,6 +2,9 @@ package trust
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode"
@@ -145,4 +148,17 @@ func filterLen(ws []string, n int) []string {
 		}
 	}
 	return out
+}
+
+func TestURLError(t *testing.T) {
+	cause := errors.New("connection refused")
+	err := fmt.Errorf("page 1: %w", &url.Error{Op: "Get", URL: "http://u:pw@127.0.0.1:1/x?X-Auth-Token=tok-SECRET&marker=m", Err: cause})
+	got := URLError(err)
+	if strings.Contains(got.Error(), "SECRET") || strings.Contains(got.Error(), "pw@") || !strings.Contains(got.Error(), "http://127.0.0.1:1/x?marker=m") || !errors.Is(got, cause) {
+		t.Errorf("URLError = %v", got)
+	}
+	var uerr *url.Error
+	if !errors.As(got, &uerr) {
+		t.Error("the *url.Error is no longer reachable")
+	}
 }

@@ -1,6 +1,7 @@
 package trust
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 	"strings"
@@ -57,3 +58,21 @@ func Origin(rawURL string) string {
 	}
 	return scheme + "://" + host + ":" + port
 }
+
+// URLError is err with the URL that net/http repeats in a *url.Error (the request's or a
+// redirect's, raw) redacted; errors.Is and errors.As still reach every cause.
+func URLError(err error) error {
+	var uerr *url.Error
+	if !errors.As(err, &uerr) || uerr.URL == URL(uerr.URL) {
+		return err
+	}
+	return &redactedError{err: err, text: strings.ReplaceAll(err.Error(), uerr.URL, URL(uerr.URL))}
+}
+
+type redactedError struct {
+	err  error
+	text string
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
