@@ -104,14 +104,7 @@ func timedOut(err error) string {
 }
 
 // RequestID is the id the server gave a response, for errors and logs that point at its own logs.
-func RequestID(h http.Header) string {
-	for _, name := range []string{"X-Openstack-Request-Id", "X-Request-Id", "X-Compute-Request-Id"} {
-		if id := h.Get(name); id != "" {
-			return id
-		}
-	}
-	return ""
-}
+func RequestID(h http.Header) string { return trust.RequestID(h) }
 
 // serverMessage finds the message (and a textual code) in the error bodies of OpenStack
 // ({"badRequest": {"code": 400, "message": "..."}}, any key) and Huawei Cloud
