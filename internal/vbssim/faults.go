@@ -56,6 +56,9 @@ type Fault struct {
 	Insert []Backup
 	// Delete removes the backups of these ids before the request is served.
 	Delete []string
+
+	// Hostile answers (faults_hostile.go): each is streamed and ends the exchange.
+	HostileFault
 }
 
 // armedFault is an injected fault with its counters.
@@ -103,6 +106,9 @@ func (s *Server) matchFault(r *http.Request) *armedFault {
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *armedFault, reqID string) (response, bool) {
 	if !sleep(r.Context(), f.Delay) {
 		return response{}, false // the client gave up
+	}
+	if f.serveHostile(w, r) {
+		return response{}, false
 	}
 	if len(f.Insert) > 0 || len(f.Delete) > 0 {
 		s.mu.Lock()
