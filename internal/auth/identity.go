@@ -122,6 +122,7 @@ func keystoneFailure(ctx context.Context, err error, authURL string, held []stri
 		return e
 	}
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		//nolint:staticcheck // "Keystone" is a name, and the diagnostic reads better starting with it
 		return fmt.Errorf("Keystone at %s did not answer within %s: %w", trust.URL(authURL), deadlineName(ctx), trust.URLError(err))
 	}
 	return fmt.Errorf("authenticating with Keystone at %s: %w", trust.URL(authURL), trust.URLError(err))

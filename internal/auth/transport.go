@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -215,7 +214,7 @@ func (g *lazyGzip) Read(p []byte) (int, error) {
 	return g.z.Read(p)
 }
 
-// configureDeadline is the deadline of provider configuration, for the error that says it ran out.
+// deadlineKey marks a context bounded by the configuration deadline, with its length.
 type deadlineKey struct{}
 
 // withConfigureDeadline bounds ctx by d and marks it, so that waits and errors name the deadline.
@@ -231,6 +230,3 @@ func deadlineName(ctx context.Context) string {
 	}
 	return "the read timeout"
 }
-
-// ErrConfigureDeadline is wrapped by the error of a configuration that did not finish in time.
-var ErrConfigureDeadline = errors.New("provider configuration did not finish in time")

@@ -2,7 +2,6 @@ package vbssim
 
 import (
 	"compress/gzip"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -64,7 +63,7 @@ func writePadded(w io.Writer, n int64) {
 	head := `{"computeFault": {"code": 500, "message": "vbssim: a very long error `
 	tail := `"}}`
 	if n < int64(len(head)+len(tail)) {
-		fmt.Fprint(w, strings.Repeat(" ", int(n)))
+		_, _ = io.WriteString(w, strings.Repeat(" ", int(n))) // the client may have gone away
 		return
 	}
 	if _, err := io.WriteString(w, head); err != nil {
