@@ -71,6 +71,9 @@ type Fault struct {
 	// TinyDuplicates adds this many copies of the page's first backup, as {"id": …} alone, to the
 	// end of the page: a page of many backups in few bytes.
 	TinyDuplicates int
+
+	// Hostile answers (faults_hostile.go): each is streamed and ends the exchange.
+	HostileFault
 }
 
 // armedFault is an injected fault with its counters.
@@ -118,6 +121,9 @@ func (s *Server) matchFault(r *http.Request) *armedFault {
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *armedFault, reqID string) (response, bool) {
 	if !sleep(r.Context(), f.Delay) {
 		return response{}, false // the client gave up
+	}
+	if f.serveHostile(w, r) {
+		return response{}, false
 	}
 	if len(f.Insert) > 0 || len(f.Delete) > 0 {
 		s.mu.Lock()
