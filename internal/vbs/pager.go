@@ -12,11 +12,14 @@ import (
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
 )
 
-// maxPageBytes bounds one response body, so that a misbehaving server cannot exhaust memory; a
-// page of 1000 backups with full metadata is about 1.5 MB.
-const maxPageBytes = 256 << 20
+// maxPageBytes bounds one page, so that a misbehaving server cannot exhaust memory (a page of 1000
+// backups with full metadata is about 1.5 MB). It is the HTTP policy's own cap, enforced here again
+// for a service client that was not built by internal/auth.
+const maxPageBytes = trust.MaxBodyBytes
 
 // Client lists backups through a gophercloud service client, whose authentication, reauthentication,
 // retries, microversion and headers apply to every request.
