@@ -109,8 +109,9 @@ func backupAttributes() map[string]schema.Attribute {
 		"metadata":          schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "User metadata (Cinder microversion 3.43 and later); null where the API does not return it."},
 		"user_id":           str("User who created the backup (Cinder microversion 3.56 and later)."),
 		"encryption_key_id": str("Encryption key id (Cinder microversion 3.64 and later)."),
-		"service_metadata_json": str("`service_metadata` exactly as returned, but for the value of `VK`, the volume key, " +
-			"which reads `(sensitive)`: the key itself is in `volume_keys`."),
+		"service_metadata_json": str("`service_metadata` exactly as returned, but for the value of every `VK` member at any " +
+			"depth, however escapes spell its name, which reads `(sensitive)`: the volume key itself is in `volume_keys`. " +
+			"Null, with a warning, where the text is not valid JSON and may hold a `VK` key, whose value could not be masked."),
 		"service_metadata": schema.SingleNestedAttribute{
 			Computed: true,
 			MarkdownDescription: "`service_metadata` parsed (Huawei Cloud VBS); null where it is absent or not a JSON object. " +
@@ -147,7 +148,8 @@ func serviceMetadataAttributes() map[string]schema.Attribute {
 		"average_rate_mbps": number("Average throughput in MB/s (`AT`)."),
 		"extra": schema.MapAttribute{
 			Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "Every other key (for example `BackupSize`, `snap_id`): a string as it is, any other value as compact JSON.",
+			MarkdownDescription: "Every other key (for example `BackupSize`, `snap_id`): a string as it is, any other value as " +
+				"compact JSON, in which the value of every `VK` member reads `(sensitive)`.",
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -176,8 +177,10 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		b = res.Backup
 	}
 	if len(b.Unreadable) > 0 {
-		resp.Diagnostics.AddWarning("Some backup values could not be read", fmt.Sprintf(
-			"Backup %s had values that could not be read; those attributes are null (%s).", b.ID, strings.Join(b.Unreadable, ", ")))
+		resp.Diagnostics.AddWarning(unreadableWarning(&vbs.ListSummary{
+			Unreadable: 1, UnreadableAttributes: slices.Sorted(slices.Values(b.Unreadable)),
+			UnreadableSample: fmt.Sprintf("backup %s: %s", b.ID, strings.Join(b.Unreadable, ", ")),
+		}, 1))
 	}
 	m.backupModel = newBackupModel(b)
 	m.VolumeKey = types.StringNull()

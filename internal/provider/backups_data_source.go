@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -99,7 +100,11 @@ func unsortedWarning(first string) (string, string) {
 
 // unreadableWarning is the one warning of a read in which some values could not be read.
 func unreadableWarning(res *vbs.ListSummary, total int) (string, string) {
-	return "Some backup values could not be read",
-		fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: %s.",
-			res.Unreadable, total, strings.Join(res.UnreadableAttributes, ", "), res.UnreadableSample)
+	detail := fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: %s.",
+		res.Unreadable, total, strings.Join(res.UnreadableAttributes, ", "), res.UnreadableSample)
+	if slices.Contains(res.UnreadableAttributes, "service_metadata_json") {
+		detail += " service_metadata_json is null where service_metadata is not valid JSON and may hold a VK key: " +
+			"the volume key's value could not be told apart from the rest of the text, so none of it is shown."
+	}
+	return "Some backup values could not be read", detail
 }

@@ -217,7 +217,7 @@ func TestGetBackupChecksTheID(t *testing.T) {
 func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
 	full := pageJSON(t, "", "a", "b")
 	for _, body := range [][]byte{readTestdata(t, "v2_example.json"), full} {
-		lazy, _, err := decodePage[keptJSON](body)
+		lazy, _, err := decodeAll[keptJSON](body)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -410,9 +410,17 @@ def report(d):
         verdicts.append(("PASS", f"{b} created_after (newest 1,000 of {large:,}) plan <= 0.1 x full listing's: "
                                  f"{v:.2f} s <= 0.1 x more than {full_case.timeout_s:g} s (the full listing timed out)"))
     else:
-            target(f"{b} created_after (newest 1,000 of {large:,}) plan <= 0.1 x full listing's: {{v:.2f}} s <= 0.1 x "
+        target(f"{b} created_after (newest 1,000 of {large:,}) plan <= 0.1 x full listing's: {{v:.2f}} s <= 0.1 x "
                f"{fv or 0:.2f} s = {{lim:.2f}} s" + (f" (ratio {v / fv:.3f})" if v and fv else ""),
                v, 0.1 * fv if fv else None)
+    missing, flagged = [], [False]
+    hostile = os.path.join(d, "hostile-page.json")
+    h = json.load(open(hostile)) if os.path.exists(hostile) else None
+    if h is None:
+        missing.append("BenchmarkDecodeHostilePage not run")
+    target(f"decoding a hostile page ({h['body_bytes']:,.0f} bytes, 10,000 copies of one tiny backup) holds <= 16 x "
+           f"its bytes of live heap: {{v:.2f}} x" if h else "decoding a hostile page <= 16 x its bytes of live heap:",
+           h["live_per_body_byte"] if h else None, 16)
     print("targets (! = from the provider's figures of a plan that timed out):")
     for verdict, text in verdicts:
         print(f"  {verdict}  {text}")
