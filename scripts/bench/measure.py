@@ -382,7 +382,7 @@ def report(d):
            f"{floor_wall[large]:.2f} s = {{lim:.2f}} s" + (f" (ratio {v / floor_wall[large]:.2f})" if v else ""),
            v, 2 * floor_wall[large])
     k = 1.1 * large / small
-    for ds in (b, ids):
+    for ds in (b, ids) if small != large else ():  # linearity needs two sizes
         missing, flagged = [], [False]
         s, l_ = get(f"{ds}.fast.{small}", True), get(f"{ds}.fast.{large}", True)
         sv, lv = (s.read_cpu() if s else None), (l_.read_cpu() if l_ else None)
