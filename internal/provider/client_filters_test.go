@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -420,4 +421,37 @@ func TestClientFilters_invalidArguments(t *testing.T) {
 	if listings, gets := sim.BackupRequests(); listings+gets != 0 {
 		t.Errorf("%d requests reached the API", listings+gets)
 	}
+}
+
+// TestClientFilters_id: the data sources' id changes with the client-side filters too.
+func TestClientFilters_id(t *testing.T) {
+	sim := newSim(t, vbssim.Config{Backups: selectionBackups(8)})
+	differ := func(a, b string) statecheck.StateCheck {
+		return statecheck.CompareValuePairs(a, tfjsonpath.New("id"), b, tfjsonpath.New("id"), compare.ValuesDiffer())
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: simProvider(sim, "v3") + `
+data "vbs_backup_ids" "a" { name_regex = "db" }
+data "vbs_backup_ids" "a_again" { name_regex = "db" }
+data "vbs_backup_ids" "b" { name_regex = "web" }
+data "vbs_backup_ids" "c" { metadata = { env = "prod" } }
+data "vbs_backup_ids" "d" { metadata = { env = "dev" } }
+data "vbs_backup_ids" "e" { created_after = "2026-11-01T00:00:00Z" }
+data "vbs_backup_ids" "f" { created_after = "2026-11-01T00:00:00.000001Z" }
+data "vbs_backup_ids" "g" { incremental = true }
+data "vbs_backup_ids" "h" { incremental = false }
+data "vbs_backup_ids" "none" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.CompareValuePairs("data.vbs_backup_ids.a", tfjsonpath.New("id"), "data.vbs_backup_ids.a_again", tfjsonpath.New("id"), compare.ValuesSame()),
+				differ("data.vbs_backup_ids.a", "data.vbs_backup_ids.b"),
+				differ("data.vbs_backup_ids.c", "data.vbs_backup_ids.d"),
+				differ("data.vbs_backup_ids.e", "data.vbs_backup_ids.f"),
+				differ("data.vbs_backup_ids.g", "data.vbs_backup_ids.h"),
+				differ("data.vbs_backup_ids.a", "data.vbs_backup_ids.none"),
+			},
+		}},
+	})
 }
