@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -84,16 +85,40 @@ func (j *lazyJSON) backupID() (string, bool) { return idOf(&j.id) }
 
 func (j *lazyJSON) UnmarshalJSON(raw []byte) error {
 	*j = lazyJSON{}
-	j.scan(raw, false)
-	return nil
+	return j.scan(raw, false)
 }
 
-// scan reads the members a selection needs with the package's scanner: raw is valid JSON, which
-// encoding/json checked before handing it over. Unless owned, raw is encoding/json's, which an
-// Unmarshaler must not keep, and service_metadata is copied.
-func (j *lazyJSON) scan(raw []byte, owned bool) {
+// lazyKeys are the members a selection reads, as backupJSON names them, and as bytes for folding.
+var (
+	lazyKeys     = []string{"id", "name", "snapshot_id", "availability_zone", "created_at", "metadata", "is_incremental", "service_metadata"}
+	lazyKeyBytes = func() [][]byte {
+		b := make([][]byte, len(lazyKeys))
+		for i, k := range lazyKeys {
+			b[i] = []byte(k)
+		}
+		return b
+	}()
+)
+
+// scan reads the members a selection needs with the package's scanner (raw is valid JSON, which
+// encoding/json checked before handing it over), as encoding/json would decode them into
+// backupJSON: keys match case-insensitively, the last of repeated keys wins, null is no backup at
+// all, and a value other than an object is the same type error. Unless owned, raw is encoding/json's,
+// which an Unmarshaler must not keep, and service_metadata is copied.
+func (j *lazyJSON) scan(raw []byte, owned bool) error {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case string(raw) == "null":
+		return nil
+	case !isObject(raw):
+		kind := map[byte]string{'"': "string", '[': "array", 't': "bool", 'f': "bool"}[raw[0]]
+		if kind == "" {
+			kind = "number"
+		}
+		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[lazyJSON]()}
+	}
 	for key, v := range each(raw) {
-		switch string(key) {
+		switch lazyKey(key) {
 		case "id":
 			_ = j.id.UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
 		case "name":
@@ -114,6 +139,23 @@ func (j *lazyJSON) scan(raw []byte, owned bool) {
 			}
 		}
 	}
+	return nil
+}
+
+// lazyKey is the member of lazyKeys that key names as encoding/json matches names (exactly, else
+// by Unicode case folding), "" for none.
+func lazyKey(key []byte) string {
+	for _, k := range lazyKeys {
+		if string(key) == k { // no conversion is allocated for a comparison
+			return k
+		}
+	}
+	for i, k := range lazyKeyBytes {
+		if bytes.EqualFold(key, k) {
+			return lazyKeys[i]
+		}
+	}
+	return ""
 }
 
 // selected is what the selection reads of the backup; incremental asks for Backup.Incremental.
@@ -140,8 +182,7 @@ type keptJSON struct {
 
 func (j *keptJSON) UnmarshalJSON(raw []byte) error {
 	*j = keptJSON{raw: bytes.Clone(raw)}
-	j.scan(j.raw, true)
-	return nil
+	return j.scan(j.raw, true)
 }
 
 // full decodes the whole backup, as a listing does.

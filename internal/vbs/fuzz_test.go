@@ -3,8 +3,10 @@ package vbs
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/big"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,12 +38,30 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`{"backups": [{"id": "a", "size": "1", "created_at": "2013-06-27T08:48:03Z", "metadata": {"k": 1}, "links": null}]}`))
 	f.Add([]byte(`{"backups": [{"id": 1, "description": "{\"DESC\": \"d\", \"INC\": \"1\"}", "service_metadata": {"DL": "3"}}], "backups_links": []}`))
 	f.Add([]byte(`{"backups": {}}`))
+	f.Add([]byte(`{"backups": [{"Id": "a", "NAME": "n", "id": "b", "Created_At": "2013-06-27T08:48:03Z", "ſervice_metadata": "{\"Type\": 1}", "metadata": null}]}`))
+	f.Add([]byte(`{"backups": [{"id": "a"}, null, "x"]}`))
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, next, err := decodeAll[backupJSON](body)
 		ids, nextIDs, errIDs := decodeAll[idOnly](body)
 		if (err == nil) != (errIDs == nil) || next != nextIDs {
 			t.Fatalf("full and ids-only decoding disagree: %v / %v, %q / %q", err, errIDs, next, nextIDs)
+		}
+		// What a selection decodes (vbs_backup_ids, vbs_backup) agrees with the full decode.
+		kept, nextKept, errKept := decodeAll[keptJSON](body)
+		if fmt.Sprint(err) != fmt.Sprint(errKept) || next != nextKept || len(kept) != len(items) {
+			t.Fatalf("full and selection decoding disagree: %v / %v, %q / %q", err, errKept, next, nextKept)
+		}
+		for i := range kept {
+			b := items[i].backup()
+			want := Backup{ID: b.ID, Name: b.Name, SnapshotID: b.SnapshotID, AvailabilityZone: b.AvailabilityZone,
+				CreatedAt: b.CreatedAt, Metadata: b.Metadata, IsIncremental: b.IsIncremental, Incremental: b.Incremental}
+			if got := kept[i].selected(true); !reflect.DeepEqual(got, want) {
+				t.Fatalf("backup %d: selection decoded %+v, full %+v", i, got, want)
+			}
+			if got := kept[i].full(); !reflect.DeepEqual(*got, b) {
+				t.Fatalf("backup %d: kept and decoded in full %+v, want %+v", i, *got, b)
+			}
 		}
 		if err != nil {
 			return
