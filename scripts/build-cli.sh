@@ -16,14 +16,15 @@
 # `go mod download` and run `go build` in it, writing the binary with -o.
 # OpenTofu builds inside the (read-only) module cache directory.
 #
-# Terraform (v1.11.4 and v1.15.9) cannot: its go.mod replaces nine remote-state backend
-# modules (azure, consul, cos, gcs, kubernetes, oci, oss, pg, s3) and
-# internal/legacy with directories that its module zip does not contain. Only
-# internal/backend/init/init.go imports them, so the build copies the module
-# source to a temporary directory and drops those requires and replaces from
-# go.mod and those imports and backend map entries from init.go. The result is
+# Terraform (v1.11.4 and v1.15.9) cannot: its go.mod replaces the remote-state
+# backend modules (azure, consul, cos, gcs, kubernetes, oci, oss, pg, s3; v1.11.4
+# has no oci) and internal/legacy with directories that its module zip does not
+# contain. Only internal/backend/init/init.go imports them, so the build copies
+# the module source to a temporary directory and drops those requires and
+# replaces from go.mod and those imports and backend map entries from init.go
+# (and fails if anything else imports them). The result is
 # a Terraform for testing providers: it has the local, remote, cloud, http and
-# inmem backends and none of the nine remote-state backends above. Terraform
+# inmem backends and none of the remote-state backends above. Terraform
 # v1.11.4's go.mod also sets `godebug tlskyber=0`, a setting that go1.24
 # renamed tlsmlkem and newer go refuses by its old name: the copy says tlsmlkem.
 #
