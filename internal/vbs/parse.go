@@ -22,8 +22,10 @@ func ParseServiceMetadataText(text string) (*ServiceMetadata, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A listing notes service_metadata as unreadable where the text is meant as JSON and is not a
+	// JSON object (and service_metadata_json where it keeps the text back for a volume key).
 	_, sm, unreadable := parseServiceMetadata(raw)
-	if sm == nil && len(unreadable) > 0 {
+	if sm == nil && slices.Contains(unreadable, "service_metadata") {
 		return nil, fmt.Errorf("service_metadata is %s", jsonFault(text))
 	}
 	return sm, nil

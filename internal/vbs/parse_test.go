@@ -18,6 +18,7 @@ func TestParseServiceMetadataTextSameAsListing(t *testing.T) {
 		`{"progress": "soon", "DL": 7}`, // unreadable values: those attributes nil
 		`{}`,
 		"volume_1/20230501/az_nova_backup_1",
+		`plain text that names "VK": "k"`, // kept back from service_metadata_json, still plain text
 		"",
 		"  ",
 		"null",
