@@ -80,8 +80,10 @@ built=$(find "$dist" -mindepth 2 -maxdepth 2 -type f -name "${project}_v${versio
 # SHA256SUMS lists every zip and the manifest, nothing else, and every checksum is right.
 expected=$(printf '%s\n' "${zips[@]}" "$manifest" | LC_ALL=C sort)
 listed=$(sed 's/^[0-9a-f]\{64\}  //' "$release/$sums" | LC_ALL=C sort)
-[ "$listed" = "$expected" ] \
-  || fail "dist/$sums lists: $(tr '\n' ' ' <<<"$listed")but the release holds: $(tr '\n' ' ' <<<"$expected")"
+missing=$(comm -13 <(echo "$listed") <(echo "$expected") | paste -sd' ' -)
+[ -z "$missing" ] || fail "dist/$sums does not list $missing"
+extra=$(comm -23 <(echo "$listed") <(echo "$expected") | paste -sd' ' -)
+[ -z "$extra" ] || fail "dist/$sums lists $extra, which the release does not hold"
 (cd "$release" && sha256sum --strict --quiet -c "$sums") || fail "a checksum in dist/$sums is wrong"
 say "${#zips[@]} zips, $sums and $manifest are as the registry expects"
 
