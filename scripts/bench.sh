@@ -8,7 +8,8 @@
 # source that reads every backup: vbs_backups (bin/terraform-provider-vbs, the fast path),
 # vbs_backup_ids, and at the first size vbs_backups on the framework path (the same source built with
 # -tags vbs_framework_read); then the floor (scripts/bench/floor): the same pages fetched and decoded
-# with encoding/json into maps, timed in-process.
+# with encoding/json into maps, timed in-process. Last, BenchmarkDecodeHostilePage: the live heap that
+# decoding a page of 10,000 copies of one tiny backup holds, per byte of the page (target: 16).
 #
 # How: Terraform's dev_overrides point at a directory whose terraform-provider-vbs is a shim running
 # scripts/bench/measure.py, which runs the real binary as a child (stdio inherited) and records that
@@ -208,6 +209,16 @@ for n in "${sizes[@]}"; do
   done
   stop_sim
 done
+
+# The decoder's memory on a hostile page: a Go benchmark, which samples the live heap as it decodes.
+log "decoding a hostile page (BenchmarkDecodeHostilePage)"
+(cd "$root" && go test -run '^$' -bench '^BenchmarkDecodeHostilePage$' -benchtime 3x ./internal/vbs/) \
+  >"$work/logs/hostile-page.log" 2>&1 || { cat "$work/logs/hostile-page.log" >&2; fail "the hostile-page benchmark failed"; }
+awk '/^BenchmarkDecodeHostilePage/ {
+       for (i = 2; i < NF; i++) { if ($(i + 1) == "live-B/body-B") live = $i; if ($(i + 1) == "body-B") body = $i }
+     }
+     END { if (live == "" || body == "") exit 1; printf "{\"live_per_body_byte\": %s, \"body_bytes\": %s}\n", live, body }' \
+  "$work/logs/hostile-page.log" >"$work/results/hostile-page.json" || fail "no figures in the hostile-page benchmark's output"
 
 cat >"$work/results/meta.json" <<JSON
 {"tf": "$("$TF" version | head -n 1)", "runs": $runs, "page_size": $page_size, "cpus": $(nproc),

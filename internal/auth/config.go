@@ -66,6 +66,8 @@ type Config struct {
 	Log Logger
 	// WrapTransport, when set, wraps the HTTP transport (the provider adds request logging here).
 	WrapTransport func(http.RoundTripper) http.RoundTripper
+	// ConfigureTimeout bounds Connect (Keystone, catalog, version document); 0 means DefaultConfigureTimeout.
+	ConfigureTimeout time.Duration
 	// Now is the clock for AK/SK signatures and Retry-After dates; nil means time.Now.
 	Now func() time.Time
 

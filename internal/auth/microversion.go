@@ -6,6 +6,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/utils"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
 )
 
 // MaxKnownMicroversion is the highest Cinder microversion whose fields the provider reads
@@ -21,14 +23,15 @@ const maxKnownMajor, maxKnownMinor = 3, 64
 func negotiateMicroversion(ctx context.Context, sc *gophercloud.ServiceClient, log Logger) {
 	base, err := utils.BaseVersionedEndpoint(sc.Endpoint)
 	if err != nil {
-		logTo(ctx, log, "microversion discovery skipped: "+err.Error(), nil)
+		logTo(ctx, log, "microversion discovery skipped: the endpoint has no version to ask about", map[string]any{"url": trust.URL(sc.Endpoint)})
 		return
 	}
 	probe := *sc
 	probe.Endpoint, probe.ResourceBase = gophercloud.NormalizeURL(base), ""
 	supported, err := utils.GetSupportedMicroversions(ctx, &probe)
 	if err != nil {
-		logTo(ctx, log, "microversion discovery failed, sending no microversion: "+err.Error(), map[string]any{"url": probe.Endpoint})
+		// The error of a status quotes the whole body: describeError says it in a line.
+		logTo(ctx, log, "microversion discovery failed, sending no microversion: "+describeError(err), map[string]any{"url": trust.URL(probe.Endpoint)})
 		return
 	}
 	mv, ok := pickMicroversion(supported)

@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
 )
 
 // DefaultMaxRetries is max_retries when unset.
@@ -104,7 +108,13 @@ func (r *retrier) onRateLimit(ctx context.Context, respErr *gophercloud.ErrUnexp
 
 // onFailure is gophercloud's RetryFunc, called for every other failure; it passes through
 // anything that is not worth another try, unchanged, so callers still see gophercloud's error.
+// A refused redirect comes back as itself, and any other error of net/http with its URL redacted.
 func (r *retrier) onFailure(ctx context.Context, method, u string, opts *gophercloud.RequestOpts, err error, attempt uint) error {
+	var redirect *RedirectError
+	if errors.As(err, &redirect) {
+		return redirect
+	}
+	err = trust.URLError(err)
 	if !retryable(err) {
 		return err
 	}
@@ -134,7 +144,24 @@ type StoppedRetrying struct {
 	Err    error
 }
 
-func (e *StoppedRetrying) Error() string { return e.Reason + ": " + e.Err.Error() }
+func (e *StoppedRetrying) Error() string { return e.Reason + ": " + describeError(e.Err) }
+
+// describeError is err's text, except that gophercloud's status error, which quotes the raw
+// body and URL, reads "HTTP 503 for GET <redacted URL> (request id …): <sanitized message>".
+func describeError(err error) string {
+	code, ok := statusError(err)
+	if !ok {
+		return trust.URLError(err).Error()
+	}
+	s := fmt.Sprintf("HTTP %d for %s %s", code.Actual, code.Method, trust.URL(code.URL))
+	if id := trust.RequestID(code.ResponseHeader); id != "" {
+		s += " (request id " + id + ")"
+	}
+	if msg := trust.Text(code.Body); msg != "" {
+		s += ": " + msg
+	}
+	return s
+}
 func (e *StoppedRetrying) Unwrap() error { return e.Err }
 
 // RetryReason is Reason, for packages that find it with errors.As without importing this one.
@@ -164,13 +191,31 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second, true
+	if secs, ok := parseSeconds(v); ok {
+		return secs, true
 	}
 	if at, err := http.ParseTime(v); err == nil {
 		return max(at.Sub(now), 0), true
 	}
 	return 0, false
+}
+
+// maxRetryAfter is the longest wait a Retry-After can ask for: any more saturates here rather
+// than overflowing time.Duration (9223372037 s would wrap to a negative wait, 18446744074 s to
+// 290 ms); a deadline refuses it anyway.
+const maxRetryAfter = time.Duration(math.MaxInt64)
+
+// parseSeconds reads delta-seconds (digits only), saturating at maxRetryAfter.
+func parseSeconds(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.TrimLeft(v, "0123456789") != "" {
+		return 0, false
+	}
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || secs > int64(maxRetryAfter/time.Second) {
+		return maxRetryAfter, true // only out of range: the text is all digits
+	}
+	return time.Duration(secs) * time.Second, true
 }
 
 // checkDeadline fails at once when the wait cannot end before ctx's deadline, instead of
@@ -185,11 +230,11 @@ func checkDeadline(ctx context.Context, wait time.Duration, askedByServer bool, 
 		return nil
 	}
 	if askedByServer {
-		return fmt.Errorf("server asked to retry after %s, more than the %s left of the read timeout (%s)",
-			seconds(wait), seconds(left), reason)
+		return fmt.Errorf("server asked to retry after %s, more than the %s left of %s (%s)",
+			seconds(wait), seconds(left), deadlineName(ctx), reason)
 	}
-	return fmt.Errorf("the next retry after %s would wait %s, more than the %s left of the read timeout",
-		reason, seconds(wait), seconds(left))
+	return fmt.Errorf("the next retry after %s would wait %s, more than the %s left of %s",
+		reason, seconds(wait), seconds(left), deadlineName(ctx))
 }
 
 // seconds writes whole seconds, with a tenth below 10 s so that short waits do not read "0s".
@@ -208,7 +253,7 @@ func (r *retrier) logRetry(ctx context.Context, err error, reason, method, u str
 		"max_retries": r.max,
 		"wait":        wait.String(),
 		"method":      method,
-		"url":         u,
+		"url":         trust.URL(u),
 	}
 	var code gophercloud.ErrUnexpectedResponseCode
 	if errors.As(err, &code) {

@@ -3,7 +3,6 @@ package auth
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"net/http"
 	"os"
 )
 
@@ -112,11 +111,4 @@ func (s tlsSettings) apply(base *tls.Config) *tls.Config {
 		cfg.InsecureSkipVerify = *s.insecure
 	}
 	return cfg
-}
-
-// newTransport clones http.DefaultTransport so that proxies and timeouts stay Go's defaults.
-func newTransport(tlsConfig *tls.Config) *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // the standard library's own type
-	t.TLSClientConfig = tlsConfig
-	return t
 }

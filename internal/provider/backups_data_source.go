@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -151,8 +152,9 @@ func backupAttributes() map[string]schema.Attribute {
 		"metadata":          schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "User metadata (Cinder microversion 3.43 and later); null where the API does not return it."},
 		"user_id":           str("User who created the backup (Cinder microversion 3.56 and later)."),
 		"encryption_key_id": str("Encryption key id (Cinder microversion 3.64 and later)."),
-		"service_metadata_json": str("`service_metadata` exactly as returned, but for the value of `VK`, the volume key, " +
-			"which reads `(sensitive)`: the key itself is in `volume_keys`."),
+		"service_metadata_json": str("`service_metadata` exactly as returned, but for the value of every `VK` member at any " +
+			"depth, however escapes spell its name, which reads `(sensitive)`: the volume key itself is in `volume_keys`. " +
+			"Null, with a warning, where the text is not valid JSON and may hold a `VK` key, whose value could not be masked."),
 		"service_metadata": schema.SingleNestedAttribute{
 			Computed: true,
 			MarkdownDescription: "`service_metadata` parsed (Huawei Cloud VBS); null where it is absent or not a JSON object. " +
@@ -189,7 +191,8 @@ func serviceMetadataAttributes() map[string]schema.Attribute {
 		"average_rate_mbps": number("Average throughput in MB/s (`AT`)."),
 		"extra": schema.MapAttribute{
 			Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "Every other key (for example `BackupSize`, `snap_id`): a string as it is, any other value as compact JSON.",
+			MarkdownDescription: "Every other key (for example `BackupSize`, `snap_id`): a string as it is, any other value as " +
+				"compact JSON, in which the value of every `VK` member reads `(sensitive)`.",
 		},
 	}
 }
@@ -225,9 +228,13 @@ const listErrorSummary = "Unable to list VBS backups"
 
 // unreadableWarning is the one warning of a read in which some values could not be read.
 func unreadableWarning(res *vbs.ListSummary, total int) (string, string) {
-	return "Some backup values could not be read",
-		fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: %s.",
-			res.Unreadable, total, strings.Join(res.UnreadableAttributes, ", "), res.UnreadableSample)
+	detail := fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: %s.",
+		res.Unreadable, total, strings.Join(res.UnreadableAttributes, ", "), res.UnreadableSample)
+	if slices.Contains(res.UnreadableAttributes, "service_metadata_json") {
+		detail += " service_metadata_json is null where service_metadata is not valid JSON and may hold a VK key: " +
+			"the volume key's value could not be told apart from the rest of the text, so none of it is shown."
+	}
+	return "Some backup values could not be read", detail
 }
 
 func newBackupModel(b *vbs.Backup) backupModel {

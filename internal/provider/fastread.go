@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/big"
 	"reflect"
 	"runtime/debug"
 	"slices"
@@ -399,12 +400,17 @@ func primitive[T attr.Value](t, want tftypes.Type, known func(*stateWriter, *T) 
 	}, nil
 }
 
-// encodeFloat writes a number as tftypes does: an integral value as an integer.
+// encodeFloat writes a number as tftypes writes the framework's big.Float of it: a whole number
+// that fits an int64 as an integer, any other whole number (2^63, 1e300) as its exact decimal
+// text, a fraction or an infinity as a float64.
 func encodeFloat(w *stateWriter, f float64) error {
-	if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
+	switch {
+	case math.IsInf(f, 0) || f != math.Trunc(f):
+		return w.EncodeFloat64(f)
+	case f >= math.MinInt64 && f < math.MaxInt64: // float64(MaxInt64) is 2^63
 		return w.EncodeInt(int64(f))
 	}
-	return w.EncodeFloat64(f)
+	return w.EncodeString(new(big.Float).SetFloat64(f).Text('f', -1))
 }
 
 // encodeAttrValue writes any attr.Value through tftypes: the slow way, for the few values that

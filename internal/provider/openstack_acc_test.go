@@ -599,13 +599,13 @@ func TestAccOpenStack_errors(t *testing.T) {
 	osTest(t,
 		resource.TestStep{
 			Config: badPassword + list,
-			ExpectError: wordsRegexp("Unable to configure the VBS client", "authenticating with Keystone at "+e.authURL,
-				"401", "The request you have made requires authentication."),
+			ExpectError: wordsRegexp("Unable to configure the VBS client", "Keystone at "+e.authURL,
+				"refused the credentials (HTTP 401", "The request you have made requires authentication."),
 		},
 		resource.TestStep{
 			Config: e.provider(map[string]string{"auth_url": e.authURL, "token": "gAAAAA-not-a-token", "project_id": e.projectID}) + list,
-			ExpectError: wordsRegexp("Unable to configure the VBS client", "authenticating with Keystone at "+e.authURL,
-				"404", "Could not recognize Fernet token"),
+			ExpectError: wordsRegexp("Unable to configure the VBS client", "Keystone at "+e.authURL,
+				"did not find the user, project, domain or token", "HTTP 404", "Could not recognize Fernet token"),
 		},
 		resource.TestStep{
 			Config:      e.provider(map[string]string{"endpoint": e.cinderEndpoint, "token": "not-a-token"}) + list,

@@ -4,7 +4,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -25,6 +27,14 @@ var _ provider.Provider = (*vbsProvider)(nil)
 
 // retryBackoff replaces auth.DefaultBackoff when set; only tests set it, so that retries take milliseconds.
 var retryBackoff *auth.Backoff
+
+// configureTimeout replaces auth.DefaultConfigureTimeout when set; only tests set it, so that a
+// server that never answers fails a test in seconds, not minutes.
+var configureTimeout time.Duration
+
+// testTransport, when set, wraps the HTTP transport below request logging; only tests set it, to
+// send requests for a non-loopback host name to a loopback simulator instead.
+var testTransport func(http.RoundTripper) http.RoundTripper
 
 // New returns a constructor of the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
@@ -175,9 +185,13 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-vbs/%s terraform/%s", p.version, req.TerraformVersion)
 	cfg.Log = debugLog
 	cfg.WrapTransport = newLoggingTransport
+	if testTransport != nil {
+		cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return newLoggingTransport(testTransport(rt)) }
+	}
 	cfg.Backoff = retryBackoff
+	cfg.ConfigureTimeout = configureTimeout
 
-	sc, err := auth.NewServiceClient(ctx, cfg)
+	conn, err := auth.Connect(ctx, cfg)
 	if err != nil {
 		if ces := auth.ConfigErrors(err); len(ces) > 0 {
 			for _, ce := range ces {
@@ -193,7 +207,15 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		resp.Diagnostics.AddError("Unable to configure the VBS client", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured the backup API client", map[string]any{"endpoint": sc.Endpoint, "microversion": sc.Microversion})
+	for _, w := range conn.Warnings {
+		if attr := p.diagnosticAttribute(ctx, w.Attributes); attr != "" {
+			resp.Diagnostics.AddAttributeWarning(path.Root(attr), w.Summary, w.Detail)
+			continue
+		}
+		resp.Diagnostics.AddWarning(w.Summary, w.Detail)
+	}
+	sc := conn.ServiceClient
+	tflog.Debug(ctx, "configured the backup API client", map[string]any{"endpoint": vbs.RedactURL(sc.Endpoint), "microversion": sc.Microversion})
 	client := vbs.NewClient(sc)
 	client.Log = debugLog
 	p.client = client

@@ -779,10 +779,10 @@ func TestProviderConfigurationErrors(t *testing.T) {
 			"token": vbssim.DefaultToken, "endpoint": endpoint, "cacert_file": filepath.Join(t.TempDir(), "missing-ca.pem"),
 		}, `Cannot read cacert_file`, `missing-ca.pem`),
 		step("bad password", keystoneArgs(keystone, map[string]any{"password": wrongPassword}),
-			`authenticating with Keystone`, `401`, `requires authentication`),
+			`Keystone at`, `refused the credentials (HTTP 401`, `requires authentication`),
 		step("bad token through Keystone", map[string]any{
 			"auth_url": keystone.KeystoneURL(), "token": wrongToken, "project_id": vbssim.DefaultProjectID,
-		}, `authenticating with Keystone`, `401`, `requires authentication`),
+		}, `Keystone at`, `refused the credentials (HTTP 401`, `requires authentication`),
 		step("bad token with endpoint", map[string]any{
 			"token": wrongToken, "endpoint": keystone.Endpoint("v3", vbssim.DefaultProjectID),
 		}, `401`, `requires authentication`),
@@ -886,7 +886,7 @@ func TestProviderNoSecretInLogs(t *testing.T) {
 		authStep{
 			name:    "wrong password",
 			config:  config(keystoneArgs(sim, map[string]any{"password": hclExpr("var.wrong_password")})),
-			wantErr: authError(`authenticating with Keystone`, `401`),
+			wantErr: authError(`Keystone at`, `refused the credentials (HTTP 401`),
 		},
 	)
 

@@ -1,17 +1,11 @@
 package vbs
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 )
-
-// page is one response of backups/detail; Backups is a pointer so that a missing list is told
-// apart from an empty one.
-type page[T any] struct {
-	Backups *[]T       `json:"backups"`
-	Links   linksField `json:"backups_links"`
-}
 
 // backupJSON is one backup as decoded: into a struct of small tolerant fields rather than a map,
 // because a read may hold 100,000 backups, and so that one odd value cannot fail a page.
@@ -120,32 +114,133 @@ func (j *backupJSON) backup() Backup {
 	return b
 }
 
-// decodePage reads the backups of one page and the href of its next link ("" when there is none).
-// The error says what is wrong with the body; the caller adds where it came from.
-func decodePage[T any](body []byte) ([]T, string, error) {
-	var p page[T]
-	if err := json.Unmarshal(body, &p); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			// Only the page's own structure can mismatch: every field of a backup reads tolerantly.
-			where := "the top level"
-			if typeErr.Field != "" {
-				where = fmt.Sprintf("%q", typeErr.Field)
+// maxPageBackups bounds the backups of one page, duplicates included: a page holds at most 1000
+// on Cinder (osapi_max_limit) and Huawei VBS, so ten times that is a server that is not paging.
+const maxPageBackups = 10000
+
+// skipValue reads any JSON value and keeps nothing of it.
+type skipValue struct{}
+
+func (*skipValue) UnmarshalJSON([]byte) error { return nil }
+
+// decodePage reads one page of backups, handing each one to yield as soon as it is decoded, with
+// its index in the page, and returns how many the page held and the href of its next link ("" when
+// there is none). The backups are decoded one at a time, rather than the page into a slice, so that
+// a page costs a few times its bytes whatever it holds: a backup decodes into about 700 bytes, and
+// a page of 10,000 tiny duplicates (10 bytes each) would otherwise cost 80 times its size. When
+// yield reports that it kept the backup, the next one is decoded into a new T; otherwise the same
+// T is reused. The error says what is wrong with the body; the caller adds where it came from.
+func decodePage[T any, P listed[T]](body []byte, yield func(i int, b P) (kept bool, err error)) (int, string, error) {
+	if !validJSON(body) {
+		// encoding/json says what is wrong and where; it checks the whole body before decoding any.
+		err := json.Unmarshal(body, new(skipValue))
+		if err == nil {
+			err = errors.New("the body is not one JSON value")
+		}
+		return 0, "", fmt.Errorf("not valid JSON: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return 0, "", fmt.Errorf("not valid JSON: %w", err)
+	}
+	if tok == nil {
+		return 0, "", errors.New(`not a page of backups: no "backups" list`)
+	}
+	if tok != json.Delim('{') {
+		return 0, "", fmt.Errorf("not a page of backups: JSON %s at the top level", jsonKind(tok))
+	}
+	n, next, listed := 0, "", false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return n, "", fmt.Errorf("not valid JSON: %w", err)
+		}
+		switch key {
+		case "backups":
+			if listed {
+				return n, "", errors.New(`not a page of backups: two "backups" lists`)
 			}
-			return nil, "", fmt.Errorf("not a page of backups: JSON %s at %s", typeErr.Value, where)
+			if listed, err = decodeBackupList(dec, &n, yield); err != nil {
+				return n, "", err
+			}
+		case "backups_links":
+			var links linksField
+			if err := dec.Decode(&links); err != nil || links.bad {
+				return n, "", errors.New(`not a page of backups: "backups_links" is not a list of links`)
+			}
+			next = ""
+			for _, l := range links.v {
+				if l.Rel == "next" && l.Href != "" {
+					next = l.Href
+					break
+				}
+			}
+		default:
+			if err := dec.Decode(new(skipValue)); err != nil {
+				return n, "", fmt.Errorf("not valid JSON: %w", err)
+			}
 		}
-		return nil, "", fmt.Errorf("not valid JSON: %w", err)
 	}
-	if p.Backups == nil {
-		return nil, "", errors.New(`not a page of backups: no "backups" list`)
+	if !listed {
+		return n, "", errors.New(`not a page of backups: no "backups" list`)
 	}
-	if p.Links.bad {
-		return nil, "", errors.New(`not a page of backups: "backups_links" is not a list of links`)
+	return n, next, nil
+}
+
+// decodeBackupList reads the value of "backups", counting its elements in n; it reports false for
+// null, which is no list.
+func decodeBackupList[T any, P listed[T]](dec *json.Decoder, n *int, yield func(int, P) (bool, error)) (bool, error) {
+	tok, err := dec.Token()
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("not valid JSON: %w", err)
+	case tok == nil:
+		return false, nil
+	case tok != json.Delim('['):
+		return false, fmt.Errorf(`not a page of backups: JSON %s at "backups"`, jsonKind(tok))
 	}
-	for _, l := range p.Links.v {
-		if l.Rel == "next" && l.Href != "" {
-			return *p.Backups, l.Href, nil
+	item := P(new(T))
+	for ; dec.More(); *n++ {
+		if *n == maxPageBackups {
+			return true, fmt.Errorf("the page holds more than %d backups", maxPageBackups)
+		}
+		if err := dec.Decode(item); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) {
+				// Only the page's own structure can mismatch: every field of a backup reads tolerantly.
+				return true, fmt.Errorf(`not a page of backups: JSON %s at "backups"`, typeErr.Value)
+			}
+			return true, fmt.Errorf("not valid JSON: %w", err)
+		}
+		kept, err := yield(*n, item)
+		if err != nil {
+			return true, err
+		}
+		if kept {
+			item = P(new(T))
+		} else {
+			*item = *new(T)
 		}
 	}
-	return *p.Backups, "", nil
+	_, err = dec.Token() // the closing bracket
+	return true, err
+}
+
+// jsonKind names the kind of JSON value that starts with tok, as encoding/json's type errors do; a
+// scalar is a whole token.
+func jsonKind(tok json.Token) string {
+	switch tok {
+	case json.Delim('{'):
+		return "object"
+	case json.Delim('['):
+		return "array"
+	}
+	switch tok.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	}
+	return "number"
 }

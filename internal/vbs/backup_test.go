@@ -10,7 +10,7 @@ import (
 
 func decodeBackups(t *testing.T, body []byte) ([]Backup, string) {
 	t.Helper()
-	items, next, err := decodePage[backupJSON](body)
+	items, next, err := decodeAll[backupJSON](body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,11 +152,11 @@ func TestDecodePageErrors(t *testing.T) {
 		{`[]`, `not a page of backups: JSON array at the top level`},
 		{`{"backups": [], "backups_links": {"href": "x"}}`, `"backups_links" is not a list of links`},
 	} {
-		_, _, err := decodePage[backupJSON]([]byte(tc.body))
+		_, _, err := decodeAll[backupJSON]([]byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.body, err, tc.want)
 		}
-		_, _, err = decodePage[idOnly]([]byte(tc.body))
+		_, _, err = decodeAll[idOnly]([]byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ids %q: got %v, want %q", tc.body, err, tc.want)
 		}
@@ -164,7 +164,7 @@ func TestDecodePageErrors(t *testing.T) {
 }
 
 func TestDecodePageIDs(t *testing.T) {
-	items, next, err := decodePage[idOnly](readTestdata(t, "v2_example.json"))
+	items, next, err := decodeAll[idOnly](readTestdata(t, "v2_example.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestBackupID(t *testing.T) {
 	for body, want := range map[string]bool{
 		`{"id": "a"}`: true, `{"id": 5}`: true, `{"id": ""}`: false, `{"id": null}`: false, `{}`: false, `{"id": {}}`: false,
 	} {
-		items, _, err := decodePage[idOnly]([]byte(`{"backups": [` + body + `]}`))
+		items, _, err := decodeAll[idOnly]([]byte(`{"backups": [` + body + `]}`))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,12 +1,14 @@
 package vbs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -22,12 +24,12 @@ func BenchmarkDecodePage(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		items, _, err := decodePage[backupJSON](body)
+		_, _, err := decodePage(body, func(_ int, item *backupJSON) (bool, error) {
+			_ = item.backup()
+			return true, nil
+		})
 		if err != nil {
 			b.Fatal(err)
-		}
-		for i := range items {
-			_ = items[i].backup()
 		}
 	}
 }
@@ -37,7 +39,7 @@ func BenchmarkDecodePageIDs(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := decodePage[idOnly](body); err != nil {
+		if _, _, err := decodePage(body, func(int, *idOnly) (bool, error) { return false, nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -137,3 +139,71 @@ func BenchmarkFetchMaps100k(b *testing.B) {
 
 // keptPages holds the floor's result, as a listing holds what it returns.
 var keptPages []map[string]any
+
+// tinyPage is a page of maxPageBackups backups of nothing but an id, e.g. {"id":"a"}: the most
+// backups a page may hold in the fewest bytes. id gives the id of backup i.
+func tinyPage(id func(i int) string) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"backups": [`)
+	for i := range maxPageBackups {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":%q}`, id(i))
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
+}
+
+// liveHeap is the heap in use after a full collection: what is reachable, not garbage.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// BenchmarkDecodeHostilePage reports the live heap that decoding a hostile page holds, per byte of
+// the page (live-B/body-B; the target is at most 16): 10,000 copies of one tiny backup, which
+// decoded whole into a slice cost about 60 times their bytes before being deduplicated.
+func BenchmarkDecodeHostilePage(b *testing.B) {
+	benchPageHeap(b, func(int) string { return "a" }, 1)
+}
+
+// BenchmarkDecodeTinyDistinctPage is the same for 10,000 distinct tiny backups, all of which a read
+// keeps: bounded by the 10,000 backups a page may hold, not by its bytes (live-B/backup).
+func BenchmarkDecodeTinyDistinctPage(b *testing.B) {
+	benchPageHeap(b, strconv.Itoa, maxPageBackups)
+}
+
+// benchPageHeap decodes a tinyPage as the walk does, each backup kept when new as a read keeps it,
+// and samples the live heap during the decoding, the body itself not counted.
+func benchPageHeap(b *testing.B, id func(int) string, distinct int) {
+	body := tinyPage(id)
+	peak := uint64(0)
+	for b.Loop() {
+		base := liveHeap()
+		var kept []Backup
+		seen := map[string]struct{}{}
+		_, _, err := decodePage(body, func(i int, item *backupJSON) (bool, error) {
+			if i%(maxPageBackups/10) == maxPageBackups/10-1 {
+				if h := liveHeap(); h > base {
+					peak = max(peak, h-base)
+				}
+			}
+			id, _ := item.backupID()
+			if _, dup := seen[id]; dup {
+				return false, nil
+			}
+			seen[id] = struct{}{}
+			kept = append(kept, item.backup())
+			return true, nil
+		})
+		if err != nil || len(kept) != distinct {
+			b.Fatal(err, len(kept))
+		}
+	}
+	b.ReportMetric(float64(peak)/float64(len(body)), "live-B/body-B")
+	b.ReportMetric(float64(peak)/float64(distinct), "live-B/backup")
+	b.ReportMetric(float64(len(body)), "body-B")
+}

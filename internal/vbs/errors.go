@@ -6,19 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"regexp"
-	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gophercloud/gophercloud/v2"
-)
 
-// bodySampleBytes bounds how much of a body an error quotes: enough to recognise an HTML error
-// page or a truncated document, not enough to flood a Terraform diagnostic.
-const bodySampleBytes = 200
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+)
 
 // APIError is a page request that failed: the server answered with an error status, or with a body
 // that is not a page of backups.
@@ -65,6 +58,8 @@ func (e *APIError) Unwrap() error { return e.Err }
 func newAPIError(page int, rawURL string, status int, header http.Header, body []byte, cause error) *APIError {
 	e := &APIError{Page: page, URL: RedactURL(rawURL), StatusCode: status, RequestID: RequestID(header), Err: cause}
 	e.Code, e.Message = serverMessage(body)
+	// The message is a server's text too: a message may echo a token or a key.
+	e.Code, e.Message = printable([]byte(e.Code)), printable([]byte(e.Message))
 	if e.Message == "" {
 		e.Message = printable(body)
 	}
@@ -89,7 +84,7 @@ func requestError(page int, rawURL string, err error) error {
 	case errors.As(err, &codePtr) && codePtr != nil:
 		code = *codePtr
 	default:
-		return fmt.Errorf("page %d (GET %s): %s%w", page, RedactURL(rawURL), timedOut(err), err)
+		return fmt.Errorf("page %d (GET %s): %s%w", page, RedactURL(rawURL), timedOut(err), trust.URLError(err))
 	}
 	e := newAPIError(page, rawURL, code.Actual, code.ResponseHeader, code.Body, err)
 	// The retries (auth.StoppedRetrying) wrap the status error in why they stopped: keep that.
@@ -109,14 +104,7 @@ func timedOut(err error) string {
 }
 
 // RequestID is the id the server gave a response, for errors and logs that point at its own logs.
-func RequestID(h http.Header) string {
-	for _, name := range []string{"X-Openstack-Request-Id", "X-Request-Id", "X-Compute-Request-Id"} {
-		if id := h.Get(name); id != "" {
-			return id
-		}
-	}
-	return ""
-}
+func RequestID(h http.Header) string { return trust.RequestID(h) }
 
 // serverMessage finds the message (and a textual code) in the error bodies of OpenStack
 // ({"badRequest": {"code": 400, "message": "..."}}, any key) and Huawei Cloud
@@ -154,61 +142,9 @@ func serverMessage(body []byte) (code, message string) {
 	return code, message
 }
 
-// secretValue matches the value of a key that holds a secret, quoted plainly or inside a string of
-// JSON (service_metadata's VK is the one this API has), however far the body's start reaches.
-var secretValue = regexp.MustCompile(`(?i)(\\*"(?:VK|[a-z_-]*(?:token|password|secret)[a-z_-]*)\\*"\s*:\s*\\*")[^"\\]*`)
-
-// printable is the start of body on one line, for an error message: secrets are masked, control
-// characters and invalid UTF-8 become spaces and "?", runs of spaces one space.
-func printable(body []byte) string {
-	body = secretValue.ReplaceAll(body[:min(len(body), 4*bodySampleBytes)], []byte("${1}***"))
-	var b strings.Builder
-	space := false
-	for i := 0; i < len(body) && b.Len() < bodySampleBytes; {
-		r, size := utf8.DecodeRune(body[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			r = '?'
-		case unicode.IsSpace(r) || !unicode.IsPrint(r):
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-		if b.Len() >= bodySampleBytes && i < len(body) {
-			b.WriteString("…")
-		}
-	}
-	return b.String()
-}
-
-// secretParams are substrings of query parameter names whose values must not reach a log or an
-// error (X-Auth-Token, X-Amz-Signature, ...). The backup API has none, but a next link could.
-var secretParams = []string{"token", "secret", "password", "signature", "credential"}
+// printable is the start of body on one line for an error message, secrets masked.
+func printable(body []byte) string { return trust.Text(body) }
 
 // RedactURL returns rawURL without user information and without query parameters whose names
 // suggest a secret, for logs and errors.
-func RedactURL(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "(an unparsable URL)"
-	}
-	u.User = nil
-	q := u.Query()
-	removed := false
-	for name := range q {
-		lower := strings.ToLower(name)
-		if slices.ContainsFunc(secretParams, func(s string) bool { return strings.Contains(lower, s) }) {
-			q.Del(name)
-			removed = true
-		}
-	}
-	if removed {
-		u.RawQuery = q.Encode()
-	}
-	return u.String()
-}
+func RedactURL(rawURL string) string { return trust.URL(rawURL) }

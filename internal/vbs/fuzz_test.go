@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"math/big"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +17,8 @@ var attributeNames = func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range strings.Fields(`name status availability_zone volume_id snapshot_id fail_reason container
 		description description_text incremental_requested size object_count created_at updated_at data_timestamp
-		tenant_id has_dependent_backups is_incremental links metadata user_id encryption_key_id service_metadata`) {
+		tenant_id has_dependent_backups is_incremental links metadata user_id encryption_key_id service_metadata
+		service_metadata_json`) {
 		m[n] = true
 	}
 	for _, n := range strings.Fields(`deduplicated compressed volume_key bootable backup_url storage_path vm_id
@@ -34,8 +38,8 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`{"backups": {}}`))
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		items, next, err := decodePage[backupJSON](body)
-		ids, nextIDs, errIDs := decodePage[idOnly](body)
+		items, next, err := decodeAll[backupJSON](body)
+		ids, nextIDs, errIDs := decodeAll[idOnly](body)
 		if (err == nil) != (errIDs == nil) || next != nextIDs {
 			t.Fatalf("full and ids-only decoding disagree: %v / %v, %q / %q", err, errIDs, next, nextIDs)
 		}
@@ -107,6 +111,9 @@ func FuzzParseNumber(f *testing.F) {
 		if iOK && (!fOK || math.Abs(float64(i)-fl) > math.Abs(fl)*1e-15+1e-9) {
 			t.Fatalf("%s: int %d, float %v %v", raw, i, fl, fOK)
 		}
+		if r, ok := exactNumber(raw); ok && (r.IsInt() && r.Num().IsInt64()) != iOK || iOK && ok && r.Num().Int64() != i {
+			t.Fatalf("%s: parseInt %d, %v; exactly %v", raw, i, iOK, r)
+		}
 		var f field[float64]
 		f.read(raw, parseFloat)
 		if f.set == f.bad && f.set || f.bad && isNullish(raw) {
@@ -128,7 +135,7 @@ func FuzzParseServiceMetadata(f *testing.F) {
 		}
 		raw = []byte(strings.TrimSpace(string(raw)))
 		text, sm, bad := parseServiceMetadata(raw)
-		if (text == nil) != (string(raw) == "null") {
+		if (text == nil) != (string(raw) == "null" || slices.Contains(bad, "service_metadata_json")) {
 			t.Fatalf("%s: text %v", raw, text)
 		}
 		for _, name := range bad {
@@ -205,4 +212,119 @@ func FuzzScanner(f *testing.F) {
 			}
 		}
 	})
+}
+
+// exactNumber is the JSON number in raw (or in the string raw) as an exact rational, where its
+// exponent is small enough to compute with.
+func exactNumber(raw []byte) (*big.Rat, bool) {
+	b, ok := scalar(raw)
+	if end, valid := scanNumber(b, 0); !ok || !valid || end != len(b) || len(b) > 100 {
+		return nil, false
+	}
+	if _, exp, found := strings.Cut(strings.ToLower(string(b)), "e"); found {
+		if e, err := strconv.Atoi(exp); err != nil || e > 400 || e < -400 {
+			return nil, false
+		}
+	}
+	return new(big.Rat).SetString(string(b))
+}
+
+// FuzzVolumeKeyMasking inserts a VK member, its name spelled by the fuzzer, anywhere into the
+// fuzzer's service_metadata, sent as a string of JSON or as an object. Wherever the member lands,
+// its value reaches no output of the backup but the volume key: not service_metadata_json, not
+// extra, not a name in Unreadable. Where the text is JSON, its value counts as a volume key if
+// encoding/json reads it as the value of a VK member (a string that merely contains such text is
+// data); where it is not JSON, the member is there and must not leak either.
+func FuzzVolumeKeyMasking(f *testing.F) {
+	for _, doc := range []string{fullServiceMetadata, `{"DL": 1,`, `{"a": {"b": [1, {}]}, "c": "d"}`, `{}`, `[{}]`,
+		`volume_1/az_nova_backup_1`, `{"VK": null, "x": "\\"}`, `{"a": [{"b": {}}]`} {
+		for i, name := range []string{`"VK"`, `"\u0056K"`, `"V\u004b"`, `"\u0056\u004B"`} {
+			f.Add(doc, uint16(1+7*i), name, uint8(i))
+		}
+	}
+	f.Fuzz(func(t *testing.T, doc string, at uint16, name string, shape uint8) {
+		const secret = "Zq7-vk-secret-4f1e"
+		var spelled string
+		if strings.Contains(doc+name, "Zq7") || json.Unmarshal([]byte(name), &spelled) != nil || spelled != "VK" {
+			return // the secret must be the inserted value alone, under a name that spells VK
+		}
+		pos := int(at) % (len(doc) + 1)
+		text := doc[:pos] + name + `: "` + secret + `"` + [...]string{",", "", "}", "]}"}[shape/3%4] + doc[pos:]
+		var raw []byte
+		switch shape % 3 {
+		case 0:
+			raw, _ = json.Marshal(text)
+		case 1:
+			raw, _ = json.Marshal(" " + text + "\n")
+		default:
+			if !json.Valid([]byte(text)) {
+				return // the API sends an object only as valid JSON
+			}
+			raw = []byte(text)
+		}
+		if json.Valid([]byte(text)) && !slices.Contains(volumeKeyStrings(t, []byte(text)), secret) {
+			return // the secret is not a volume key by encoding/json's reading: data like any other
+		}
+		body, _ := json.Marshal(map[string]any{"backups": []any{map[string]any{"id": "a", "service_metadata": json.RawMessage(raw)}}})
+		items, _, err := decodeAll[backupJSON](body)
+		if err != nil || len(items) != 1 {
+			t.Fatalf("%s: %v", body, err)
+		}
+		b := items[0].backup()
+		if b.ServiceMetadata != nil {
+			b.ServiceMetadata.VolumeKey = nil // the one sensitive output
+		}
+		out, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), secret) {
+			t.Fatalf("service_metadata %s: the volume key reached a non-sensitive output: %s", raw, out)
+		}
+	})
+}
+
+// volumeKeyStrings are the strings of the values of every VK member of the valid JSON data, at
+// any depth, as encoding/json's tokens read them (a value that is an object or array gives every
+// string inside it).
+func volumeKeyStrings(t *testing.T, data []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var out []string
+	type frame struct{ object, key bool } // key: the next token of this object is a key
+	var stack []frame
+	vkDepth := -1 // the depth of the stack inside a VK value, -1 outside any
+	pendingVK := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out // io.EOF: the data is valid JSON
+		}
+		isKey := len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].key
+		if len(stack) > 0 && stack[len(stack)-1].object && tok != json.Delim('}') {
+			stack[len(stack)-1].key = !isKey
+		}
+		if isKey {
+			pendingVK = tok == "VK"
+			continue
+		}
+		value := pendingVK || vkDepth >= 0
+		pendingVK = false
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			if value && vkDepth < 0 {
+				vkDepth = len(stack)
+			}
+			stack = append(stack, frame{object: tok == json.Delim('{'), key: true})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if vkDepth == len(stack) {
+				vkDepth = -1
+			}
+			continue
+		}
+		if s, ok := tok.(string); ok && value {
+			out = append(out, s)
+		}
+	}
 }

@@ -102,3 +102,13 @@ func deref[T any](p *T) any {
 	}
 	return *p
 }
+
+// decodeAll decodes a page as the walk does, keeping every backup.
+func decodeAll[T any, P listed[T]](body []byte) ([]T, string, error) {
+	var items []T
+	_, next, err := decodePage(body, func(_ int, b P) (bool, error) {
+		items = append(items, *b)
+		return false, nil
+	})
+	return items, next, err
+}

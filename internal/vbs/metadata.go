@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // serviceTypes and backupTypes name the documented codes of ST and Type.
@@ -27,26 +28,40 @@ func (f *serviceMetadataField) UnmarshalJSON(raw []byte) error {
 
 // parseServiceMetadata reads service_metadata, which the API sends as a string of JSON (with
 // surrounding spaces in its own example); an object is tolerated. text is the value as returned
-// (an object as compact JSON text) with the volume key masked. Empty, null and absent give no
-// metadata and no warning.
+// (an object as compact JSON text) with every volume key masked (see maskVolumeKeys); text that is
+// not JSON is kept only where it cannot hold a volume key (see mayNameVolumeKey), else it is nil
+// and noted as service_metadata_json. Empty, null and absent give no metadata and no warning.
 func parseServiceMetadata(raw []byte) (text *string, sm *ServiceMetadata, unreadable []string) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil, nil
 	}
 	obj := raw
 	if b, ok := unquoteBytes(raw); ok {
-		text = ptrTo(string(maskVolumeKey(b)))
 		obj = bytes.TrimSpace(b)
 		// Cinder's chunked drivers (swift, posix, nfs) store a plain object prefix here: text that
 		// is not meant as JSON is a value, not an unreadable one.
-		if len(obj) == 0 || string(obj) == "null" || obj[0] != '{' && obj[0] != '[' {
+		meantAsJSON := len(obj) > 0 && (obj[0] == '{' || obj[0] == '[')
+		switch {
+		case !validJSON(obj) && mayNameVolumeKey(b):
+			if meantAsJSON {
+				return nil, nil, []string{"service_metadata", "service_metadata_json"}
+			}
+			return nil, nil, []string{"service_metadata_json"}
+		case !validJSON(obj):
+			if meantAsJSON {
+				return ptrTo(string(b)), nil, []string{"service_metadata"}
+			}
+			return ptrTo(string(b)), nil, nil
+		}
+		text = ptrTo(string(maskVolumeKeys(b)))
+		if !meantAsJSON {
 			return text, nil, nil
 		}
 	} else {
-		text = ptrTo(valueText(maskVolumeKey(raw)))
+		text = ptrTo(valueText(maskVolumeKeys(raw)))
 	}
-	if !validJSON(obj) || !isObject(obj) {
-		return cutVolumeKey(text), nil, []string{"service_metadata"}
+	if !isObject(obj) {
+		return text, nil, []string{"service_metadata"}
 	}
 	sm, unreadable = parseServiceMetadataObject(obj)
 	return text, sm, unreadable
@@ -55,37 +70,100 @@ func parseServiceMetadata(raw []byte) (text *string, sm *ServiceMetadata, unread
 // MaskedVolumeKey stands for the value of VK in Backup.ServiceMetadataJSON.
 const MaskedVolumeKey = "(sensitive)"
 
-// maskVolumeKey replaces the value of each top-level VK member of a JSON object with
-// MaskedVolumeKey, keeping every other byte as it was. The raw text must not carry the secret:
-// marking it sensitive instead would put a sensitive value in every backup, and Terraform's cost
-// of those grows with the square of their number (a plan of 10,000 backups took minutes).
-// In malformed JSON the scan stops at the fault; cutVolumeKey handles what lies beyond it.
-func maskVolumeKey(obj []byte) []byte {
+// maskVolumeKeys replaces the value of every VK member of the valid JSON doc, at any depth and
+// however escapes spell its name, with MaskedVolumeKey, keeping every other byte as it was. The
+// raw text must not carry the secret: marking it sensitive instead would put a sensitive value in
+// every backup, and Terraform's cost of those grows with the square of their number (a plan of
+// 10,000 backups took minutes). It returns doc itself when there is nothing to mask.
+func maskVolumeKeys(doc []byte) []byte {
 	var out []byte
 	last := 0
-	for key, raw := range each(obj) {
-		if string(key) != "VK" || string(raw) == "null" {
+	for key, raw := range each(doc) {
+		var masked []byte
+		switch {
+		case string(key) == "VK" && string(raw) != "null":
+			masked = strconv.AppendQuote(nil, MaskedVolumeKey)
+		case raw[0] == '{' || raw[0] == '[':
+			if m := maskVolumeKeys(raw); &m[0] != &raw[0] {
+				masked = m
+			}
+		}
+		if masked == nil {
 			continue
 		}
-		start := cap(obj) - cap(raw) // raw is obj[start:end]
-		out = append(out, obj[last:start]...)
-		out = strconv.AppendQuote(out, MaskedVolumeKey)
+		start := cap(doc) - cap(raw) // raw is doc[start:start+len(raw)]
+		out = append(append(out, doc[last:start]...), masked...)
 		last = start + len(raw)
 	}
 	if out == nil {
-		return obj
+		return doc
 	}
-	return append(out, obj[last:]...)
+	return append(out, doc[last:]...)
 }
 
-// cutVolumeKey ends malformed service_metadata text at a VK key that maskVolumeKey could not
-// reach, since where its value ends cannot be told.
-func cutVolumeKey(text *string) *string {
-	i := strings.Index(*text, `"VK"`)
-	if i < 0 || strings.HasPrefix((*text)[i+4:], ": "+strconv.Quote(MaskedVolumeKey)) {
-		return text
+// maxUnescapes is how many times mayNameVolumeKey decodes escapes: text escaped more often than
+// that is taken to hide a VK key.
+const maxUnescapes = 4
+
+// mayNameVolumeKey reports whether text that is not valid JSON could hold a VK key, whose value
+// could then not be told apart from the rest: whether the word VK, in any case, appears in it
+// once its JSON escapes are decoded, as many times as they nest (up to maxUnescapes).
+func mayNameVolumeKey(text []byte) bool {
+	for range maxUnescapes {
+		if hasVKWord(text) {
+			return true
+		}
+		decoded, changed := unescapeLoosely(text)
+		if !changed {
+			return false
+		}
+		text = decoded
 	}
-	return ptrTo((*text)[:i+4] + ": " + strconv.Quote(MaskedVolumeKey) + " (the rest is not valid JSON)")
+	return hasVKWord(text) || bytes.IndexByte(text, '\\') >= 0
+}
+
+// hasVKWord reports whether text holds "vk" in any case, not as part of a longer word.
+func hasVKWord(text []byte) bool {
+	word := func(i int) bool {
+		c := text[i] | 0x20 // lower case for letters
+		return 'a' <= c && c <= 'z' || '0' <= text[i] && text[i] <= '9' || text[i] == '_'
+	}
+	for i := 0; i+1 < len(text); i++ {
+		if text[i]|0x20 == 'v' && text[i+1]|0x20 == 'k' && (i == 0 || !word(i-1)) && (i+2 == len(text) || !word(i+2)) {
+			return true
+		}
+	}
+	return false
+}
+
+// unescapeLoosely decodes the JSON escapes of text that need not be valid JSON: a valid escape
+// becomes its character (a lone surrogate U+FFFD), the backslash of any other is dropped. It
+// reports whether text had any backslash, each of which it decoded or dropped.
+func unescapeLoosely(text []byte) ([]byte, bool) {
+	if bytes.IndexByte(text, '\\') < 0 {
+		return text, false
+	}
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		if text[i] != '\\' {
+			out = append(out, text[i])
+			continue
+		}
+		if i++; i == len(text) {
+			break // a backslash that ends the text escapes nothing
+		}
+		if ch, ok := shortEscape(text[i]); ok {
+			out = append(out, ch)
+			continue
+		}
+		if r, ok := hex4(text[i+1:]); ok && text[i] == 'u' {
+			out = utf8.AppendRune(out, r) // a surrogate becomes U+FFFD, which names no key
+			i += 4
+			continue
+		}
+		out = append(out, text[i])
+	}
+	return out, true
 }
 
 // serviceMetadataValues holds a ServiceMetadata and the values it points to, so that parsing one
@@ -147,7 +225,7 @@ func parseServiceMetadataObject(obj []byte) (*ServiceMetadata, []string) {
 			if sm.Extra == nil {
 				sm.Extra = map[string]string{}
 			}
-			sm.Extra[string(key)] = valueText(raw)
+			sm.Extra[string(key)] = valueText(maskVolumeKeys(raw)) // a VK of a nested object is masked too
 		}
 	}
 

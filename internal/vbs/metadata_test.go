@@ -217,7 +217,6 @@ func TestServiceMetadataMasksVolumeKey(t *testing.T) {
 		{`"{\"VK\":\"` + vk + `\",\"VK\" : \"` + vk + `\"}"`, `{"VK":"(sensitive)","VK" : "(sensitive)"}`},
 		{`{"VK": "` + vk + `", "SP": "/a"}`, `{"VK":"(sensitive)","SP":"/a"}`},
 		{`"{\"VK\": null}"`, `{"VK": null}`},
-		{`"{\"DL\": 1, \"VK\": \"` + vk[:10] + `"`, `{"DL": 1, "VK": "(sensitive)" (the rest is not valid JSON)`},
 		{`"{\"note\": \"no key here\"}"`, `{"note": "no key here"}`},
 	}
 	for _, c := range cases {
@@ -234,5 +233,56 @@ func TestServiceMetadataMasksVolumeKey(t *testing.T) {
 	}
 	if _, sm, _ := parseServiceMetadata([]byte(cases[0].raw)); sm == nil || deref(sm.VolumeKey) != vk {
 		t.Errorf("the parsed volume key is lost")
+	}
+}
+
+// TestServiceMetadataMasksEveryVolumeKey: in JSON, a VK member at any depth, however its name is
+// spelled, is masked in the text and in extra; text that is not JSON and may hold a VK key is not
+// kept at all, and says so.
+func TestServiceMetadataMasksEveryVolumeKey(t *testing.T) {
+	const secret = "s3cr3t-volume-key"
+	for _, tc := range []struct {
+		name, doc string
+		text      any      // nil: no text
+		bad       []string // unreadable attributes
+		extra     map[string]string
+		key       any // the parsed volume key
+	}{
+		{"escaped name", `{"\u0056K": "s3cr3t-volume-key"}`, `{"\u0056K": "(sensitive)"}`, nil, nil, secret},
+		{"two, one escaped", `{"VK": "s3cr3t-volume-key", "V\u004b": "s3cr3t-volume-key"}`,
+			`{"VK": "(sensitive)", "V\u004b": "(sensitive)"}`, nil, nil, secret},
+		{"nested", `{"DL": 1, "inner": {"VK": "s3cr3t-volume-key", "x": {"\u0056\u004B": ["s3cr3t-volume-key"]}}, "list": [{"VK": {"k": "s3cr3t-volume-key"}}]}`,
+			`{"DL": 1, "inner": {"VK": "(sensitive)", "x": {"\u0056\u004B": "(sensitive)"}}, "list": [{"VK": "(sensitive)"}]}`, nil,
+			map[string]string{"inner": `{"VK":"(sensitive)","x":{"\u0056\u004B":"(sensitive)"}}`, "list": `[{"VK":"(sensitive)"}]`}, nil},
+		{"malformed, a second VK", `{"VK": "x", "DL": , "VK": "s3cr3t-volume-key"}`, nil, []string{"service_metadata", "service_metadata_json"}, nil, nil},
+		{"malformed, an escaped name", `{"DL": 1,, "\u0056K": "s3cr3t-volume-key"}`, nil, []string{"service_metadata", "service_metadata_json"}, nil, nil},
+		{"malformed, escaped twice", `{"DL": 1,, \"\\u0056\\u004b\": \"s3cr3t-volume-key\"}`, nil, []string{"service_metadata", "service_metadata_json"}, nil, nil},
+		{"malformed, lower case", `{"vk": "s3cr3t-volume-key"`, nil, []string{"service_metadata", "service_metadata_json"}, nil, nil},
+		{"malformed, VK in a value", `{"note": "VK rotated",`, nil, []string{"service_metadata", "service_metadata_json"}, nil, nil},
+		{"malformed, no VK", `{"VKX": 1, "note": "aVK", "DL": 1,`, `{"VKX": 1, "note": "aVK", "DL": 1,`, []string{"service_metadata"}, nil, nil},
+		{"plain text naming VK", `VK=s3cr3t-volume-key`, nil, []string{"service_metadata_json"}, nil, nil},
+		{"plain text", `volume_1/az_nova_backup_VKX`, `volume_1/az_nova_backup_VKX`, nil, nil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text, sm, bad := parseServiceMetadata([]byte(quoted(tc.doc)))
+			if deref(text) != tc.text || !slices.Equal(bad, tc.bad) {
+				t.Errorf("text %q, unreadable %q; want %q, %q", deref(text), bad, tc.text, tc.bad)
+			}
+			if text != nil && strings.Contains(*text, secret) {
+				t.Errorf("the volume key is in the text %q", *text)
+			}
+			if sm == nil {
+				if tc.extra != nil || tc.key != nil {
+					t.Fatal("not parsed")
+				}
+				return
+			}
+			if !mapsEqual(sm.Extra, tc.extra) {
+				t.Errorf("extra %q, want %q", sm.Extra, tc.extra)
+			}
+			if deref(sm.VolumeKey) != tc.key {
+				t.Errorf("volume key %v, want %v", deref(sm.VolumeKey), tc.key)
+			}
+		})
 	}
 }

@@ -12,11 +12,14 @@ import (
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
 )
 
-// maxPageBytes bounds one response body, so that a misbehaving server cannot exhaust memory; a
-// page of 1000 backups with full metadata is about 1.5 MB.
-const maxPageBytes = 256 << 20
+// maxPageBytes bounds one page, so that a misbehaving server cannot exhaust memory (a page of 1000
+// backups with full metadata is about 1.5 MB). It is the HTTP policy's own cap, enforced here again
+// for a service client that was not built by internal/auth.
+const maxPageBytes = trust.MaxBodyBytes
 
 // Client lists backups through a gophercloud service client, whose authentication, reauthentication,
 // retries, microversion and headers apply to every request.
@@ -112,10 +115,20 @@ type listed[T any] interface {
 	backupID() (string, bool)
 }
 
+// maxStalledPages is how many pages in a row may add no backup not seen before: a server whose
+// next links move on without its pages doing so (a marker cycle, a counter in the link) would
+// otherwise be followed until the read timeout, thousands of requests a second.
+const maxStalledPages = 3
+
 // walk requests the pages of a listing and hands each backup not seen before to keep, until the
-// server has no next page or opts.Limit backups were kept. After the backups of each page it calls
-// pageDone, unless nil, with the size of the page; an error of pageDone stops the walk. It returns
-// how many pages it requested.
+// server has no next page, a page is empty, or opts.Limit backups were kept. After the backups of
+// each page it calls pageDone, unless nil, with the size of the page; an error of pageDone stops
+// the walk. It returns how many pages it requested.
+//
+// What a server sends steers nothing but the marker: each request is the configured endpoint with
+// the configured query and the marker of the last next link. A walk that makes no progress, by
+// repeating a marker or with maxStalledPages pages in a row that add no backup, is an error, so
+// that the requests are bounded by the backups kept whatever the links look like.
 func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P), pageDone func(size int) error) (int, error) {
 	if err := opts.Validate(); err != nil {
 		return 0, err
@@ -124,9 +137,11 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 	// which gophercloud adds to catalog endpoints and a hand-built client may lack.
 	base := strings.TrimSuffix(c.sc.ResourceBaseURL(), "/") + "/backups/detail"
 	query := opts.Query()
-	requested := map[string]int{} // URL -> page, so that a server repeating itself cannot loop us
+	marker := ""
+	markers := map[string]int{} // marker -> the page it was requested for, so that a server repeating itself cannot loop us
 	seen := map[string]struct{}{}
 	var kept int64
+	stalled := 0 // pages in a row that added no backup not seen before
 	for page := 1; ; page++ {
 		if err := ctx.Err(); err != nil {
 			return page - 1, fmt.Errorf("listing backups stopped before page %d: %w", page, err)
@@ -135,68 +150,100 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 		if len(query) > 0 {
 			u += "?" + query.Encode()
 		}
-		if first, ok := requested[u]; ok {
+		if first, ok := markers[marker]; ok {
 			return page - 1, fmt.Errorf("server repeated a next link after page %d: %s was page %d already",
 				page-1, RedactURL(u), first)
 		}
-		requested[u] = page
+		markers[marker] = page
 
 		resp, err := c.get(ctx, page, u)
 		if err != nil {
 			return page, err
 		}
-		items, next, err := decodePage[T](resp.body)
+		added := 0
+		size, next, err := decodePage(resp.body, func(i int, item P) (bool, error) {
+			if opts.full(kept) {
+				return false, nil // the rest of the page is read, not kept
+			}
+			id, ok := item.backupID()
+			if !ok {
+				return false, missingIDError(i)
+			}
+			if _, dup := seen[id]; dup {
+				return false, nil
+			}
+			seen[id] = struct{}{}
+			keep(item)
+			added++
+			kept++
+			return true, nil
+		})
+		if errors.As(err, new(missingIDError)) {
+			return page, newWalkError(page, u, resp, err)
+		}
 		if err != nil {
 			return page, newPageError(page, u, resp, err)
 		}
-		added := 0
-		for i := range items {
-			id, ok := P(&items[i]).backupID()
-			if !ok {
-				e := newPageError(page, u, resp, fmt.Errorf("backup %d of the page has no id", i))
-				e.Body = "" // the page is JSON; its start says nothing about backup i
-				return page, e
-			}
-			if _, dup := seen[id]; dup {
-				continue
-			}
-			seen[id] = struct{}{}
-			keep(&items[i])
-			added++
-			if kept++; opts.full(kept) {
-				break
-			}
-		}
-		c.log(ctx, page, u, len(items), added, next)
+		c.log(ctx, page, u, size, added, next)
 		if pageDone != nil {
-			if err := pageDone(len(items)); err != nil {
+			if err := pageDone(size); err != nil {
 				return page, err
 			}
 		}
 
 		// An empty page ends the walk even with a next link: it cannot have advanced the marker.
-		if next == "" || len(items) == 0 || opts.full(kept) {
+		if next == "" || size == 0 || opts.full(kept) {
 			return page, nil
 		}
-		if query, err = nextQuery(next, opts, kept); err != nil {
-			return page, newPageError(page, u, resp, err)
+		stalled++
+		if added > 0 {
+			stalled = 0
 		}
+		if stalled == maxStalledPages {
+			return page, newWalkError(page, u, resp, fmt.Errorf("pages %d to %d added no backup not seen before, "+
+				"although each had a next link: the server's pages do not advance", page-maxStalledPages+1, page))
+		}
+		if marker, err = nextMarker(next); err != nil {
+			return page, newWalkError(page, u, resp, err)
+		}
+		query = url.Values{"marker": {marker}} // offset went with the first request
+		opts.apply(query, kept)
 	}
 }
 
-// nextQuery is the query for the page after a next link. Only the link's query is kept: its scheme,
-// host and port may be internal ones, and its path is wrong in the API's own example; the request
-// goes to the configured endpoint instead. offset is dropped, since Cinder copies it into every
-// next link and the marker already accounts for it.
-func nextQuery(href string, opts ListOpts, kept int64) (url.Values, error) {
+// newWalkError describes a page that is valid but cannot be walked on: its body's start would say
+// nothing about the problem (a backup far into it, its next link, the pages before it).
+func newWalkError(page int, rawURL string, resp *response, problem error) *APIError {
+	e := newPageError(page, rawURL, resp, problem)
+	e.Body = ""
+	return e
+}
+
+// missingIDError is a backup of a page, by its index, that has no id.
+type missingIDError int
+
+func (i missingIDError) Error() string { return fmt.Sprintf("backup %d of the page has no id", int(i)) }
+
+// nextMarker is the marker of a next link, the one thing taken from it. Its scheme, host and port
+// may be internal ones, and its path is wrong in the API's own example, so the request goes to the
+// configured endpoint; every other parameter comes from the configuration, since a link could
+// otherwise widen the listing (all_tenants=1, project_id=…) or repeat offset, which Cinder copies
+// into every next link and the marker already accounts for.
+func nextMarker(href string) (string, error) {
 	link, err := url.Parse(href)
 	if err != nil {
-		return nil, fmt.Errorf("unreadable next link %q", RedactURL(href))
+		return "", fmt.Errorf("unreadable next link %q", RedactURL(href))
 	}
-	q := link.Query()
-	q.Del("offset")
-	opts.apply(q, kept)
-	return q, nil
+	q, err := url.ParseQuery(link.RawQuery)
+	switch markers := q["marker"]; {
+	case err != nil:
+		return "", fmt.Errorf("unreadable next link %q: %w", RedactURL(href), err)
+	case len(markers) > 1:
+		return "", fmt.Errorf("next link %q has %d markers", RedactURL(href), len(markers))
+	case len(markers) == 0 || markers[0] == "":
+		return "", fmt.Errorf("next link has no marker: %q", RedactURL(href))
+	}
+	return q.Get("marker"), nil
 }
 
 // response is a successful response with its body read.

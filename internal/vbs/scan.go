@@ -230,19 +230,12 @@ func unescape(body []byte) ([]byte, bool) {
 		switch {
 		case c == '\\' && i+1 < len(body):
 			i += 2
-			switch e := body[i-1]; e {
-			case '"', '\\', '/':
-				b = append(b, e)
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
+			e := body[i-1]
+			if ch, ok := shortEscape(e); ok {
+				b = append(b, ch)
+				continue
+			}
+			switch e {
 			case 'u':
 				r, ok := hex4(body[i:])
 				if !ok {
@@ -281,4 +274,23 @@ func skipSpace(data []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// shortEscape is the character that the two-character JSON escape of e stands for (\n: newline).
+func shortEscape(e byte) (byte, bool) {
+	switch e {
+	case '"', '\\', '/':
+		return e, true
+	case 'b':
+		return '\b', true
+	case 'f':
+		return '\f', true
+	case 'n':
+		return '\n', true
+	case 'r':
+		return '\r', true
+	case 't':
+		return '\t', true
+	}
+	return 0, false
 }

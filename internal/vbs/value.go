@@ -151,7 +151,9 @@ func parseText(raw []byte) (string, bool) {
 	return string(b), ok
 }
 
-// parseInt reads a whole number; "1.0" and 1e3 are whole numbers too.
+// parseInt reads a whole number exactly: "1.0", 1e3 and "12.50e1" are whole numbers too, while
+// 123456789012345678.5 is not one (as a float64 it would be, rounded to 123456789012345680), nor is
+// anything beyond the range of int64; those are unreadable rather than rounded.
 func parseInt(raw []byte) (int64, bool) {
 	b, ok := scalar(raw)
 	if !ok {
@@ -160,11 +162,57 @@ func parseInt(raw []byte) (int64, bool) {
 	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
 		return n, true
 	}
-	f, ok := parseFloatText(b)
-	if !ok || f != math.Trunc(f) || f < math.MinInt64 || f >= math.MaxInt64 {
+	digits, ok := integerDigits(b)
+	if !ok {
 		return 0, false
 	}
-	return int64(f), true
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
+}
+
+// maxIntDigits is more digits than any int64 has, so that integerDigits never builds a longer text.
+const maxIntDigits = 20
+
+// integerDigits rewrites a JSON number that is a whole number as its decimal digits, with its sign
+// and without fraction or exponent, by moving the decimal point rather than computing in floating
+// point; it reports false for a number that is not whole (or not a JSON number). A whole number
+// of more than maxIntDigits digits comes out as maxIntDigits+1 nines, out of int64's range too.
+func integerDigits(b []byte) (string, bool) {
+	if end, ok := scanNumber(b, 0); !ok || end != len(b) {
+		return "", false
+	}
+	sign := ""
+	if b[0] == '-' {
+		sign, b = "-", b[1:]
+	}
+	mantissa, exponent, _ := bytes.Cut(bytes.ToLower(b), []byte("e"))
+	whole, fraction, _ := bytes.Cut(mantissa, []byte("."))
+	digits := strings.TrimLeft(string(whole)+string(fraction), "0")
+	shift := -len(fraction) // the digits are the number times 10^-shift
+	if len(exponent) > 0 {
+		e, err := strconv.Atoi(string(exponent))
+		if err != nil { // more than an int holds: any non-zero digit makes it huge or tiny
+			e = math.MaxInt32
+			if exponent[0] == '-' {
+				e = math.MinInt32
+			}
+		}
+		shift += max(min(e, math.MaxInt32), math.MinInt32)
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	shift += len(digits) - len(trimmed)
+	switch {
+	case trimmed == "":
+		return "0", true
+	case shift < 0:
+		return "", false // a fraction remains
+	case len(trimmed)+shift > maxIntDigits:
+		return sign + strings.Repeat("9", maxIntDigits+1), true
+	}
+	return sign + trimmed + strings.Repeat("0", shift), true
 }
 
 // parseFloat reads a finite number.

@@ -2,6 +2,7 @@ package vbs
 
 import (
 	"encoding/json"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -187,5 +188,41 @@ func TestEach(t *testing.T) {
 	}
 	if got := collect(`"not a container"`); got != nil {
 		t.Errorf("scalar: got %q", got)
+	}
+}
+
+// TestParseIntNeverRounds: an integer attribute is read exactly or not at all; a float64 would round
+// 123456789012345678.5 to the whole number 123456789012345680, and 2^63 to MaxInt64's neighbour.
+func TestParseIntNeverRounds(t *testing.T) {
+	for raw, want := range map[string]any{
+		`123456789012345678.5`:        false,
+		`"123456789012345678.5"`:      false,
+		`123456789012345678`:          int64(123456789012345678),
+		`1234567890123456785e-1`:      false,
+		`1234567890123456780e-1`:      int64(123456789012345678),
+		`12.50e1`:                     int64(125),
+		`1.25E+2`:                     int64(125),
+		`-9223372036854775808`:        int64(math.MinInt64),
+		`-9223372036854775808.0`:      int64(math.MinInt64),
+		`-9223372036854775809`:        false,
+		`9223372036854775808`:         false,
+		`9.223372036854775807e18`:     int64(math.MaxInt64),
+		`9.223372036854775808e18`:     false,
+		`1e19`:                        false,
+		`1e999999999999999999999`:     false,
+		`0e999999999999999999999`:     int64(0),
+		`-0.0e-7`:                     int64(0),
+		`1e-999999999999999999999`:    false,
+		`100000000000000000000e-20`:   int64(1),
+		`0.000000000000000000001e21`:  int64(1),
+		`"0x10"`:                      false,
+		`"5."`:                        false,
+		`"1_000"`:                     false,
+		`40.000000000000000000000001`: false,
+	} {
+		got, ok := parseInt([]byte(raw))
+		if w, isInt := want.(int64); ok != isInt || isInt && got != w {
+			t.Errorf("parseInt(%s) = %d, %v; want %v", raw, got, ok, want)
+		}
 	}
 }

@@ -172,14 +172,18 @@ func compareNullable(x, y *string) int {
 
 // filter selects the backups of one listing.
 type filter struct {
-	projectID string
-	name      *string
-	status    *string
-	volumeID  *string
+	projectID  string
+	anyProject bool // all_tenants of an administrator
+	name       *string
+	status     *string
+	volumeID   *string
 }
 
+// owns reports whether b belongs to the projects that f lists.
+func (f *filter) owns(b *Backup) bool { return f.anyProject || b.ProjectID == f.projectID }
+
 func (f *filter) match(b *Backup) bool {
-	return b.ProjectID == f.projectID &&
+	return f.owns(b) &&
 		(f.name == nil || (b.Name != nil && *b.Name == *f.name)) &&
 		(f.status == nil || b.Status == *f.status) &&
 		(f.volumeID == nil || b.VolumeID == *f.volumeID)

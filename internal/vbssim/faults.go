@@ -56,6 +56,24 @@ type Fault struct {
 	Insert []Backup
 	// Delete removes the backups of these ids before the request is served.
 	Delete []string
+
+	// Next links and pages that must steer nothing but the marker (the page walk's trust boundary).
+
+	// NextLinkParams is appended to the query of the next link, e.g. "all_tenants=1&project_id=…",
+	// which a client must not send on.
+	NextLinkParams string
+	// StuckPages answers a listing with the page it would serve without a marker, and a next link
+	// whose marker walks through that page's backups with a counter beside it (?marker=b0&n=1,
+	// ?marker=b1&n=2, …): no link repeats, no page advances.
+	StuckPages bool
+	// NoMarkerNextLink leaves the marker out of the next link.
+	NoMarkerNextLink bool
+	// TinyDuplicates adds this many copies of the page's first backup, as {"id": …} alone, to the
+	// end of the page: a page of many backups in few bytes.
+	TinyDuplicates int
+
+	// Hostile answers (faults_hostile.go): each is streamed and ends the exchange.
+	HostileFault
 }
 
 // armedFault is an injected fault with its counters.
@@ -103,6 +121,9 @@ func (s *Server) matchFault(r *http.Request) *armedFault {
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *armedFault, reqID string) (response, bool) {
 	if !sleep(r.Context(), f.Delay) {
 		return response{}, false // the client gave up
+	}
+	if f.serveHostile(w, r) {
+		return response{}, false
 	}
 	if len(f.Insert) > 0 || len(f.Delete) > 0 {
 		s.mu.Lock()
@@ -162,4 +183,17 @@ func dropConnection(w http.ResponseWriter, reset bool) {
 		tcp.SetLinger(0) //nolint:errcheck // best effort: a FIN is still a dropped connection
 	}
 	_ = conn.Close() // the point is that the connection ends
+}
+
+// VolumeKeyTricks are service_metadata texts that each hold the volume key secret in a way a
+// masker that stops at the first VK, or at the top level, or at an escape, would miss: a second
+// VK, escaped key names, nested VK members, VK after malformed text.
+func VolumeKeyTricks(secret string) []string {
+	return []string{
+		`{"DL": 1, "VK": "` + secret + `", "VK": "` + secret + `"}`,
+		`{"\u0056K": "` + secret + `", "ST": 0}`,
+		`{"DL": 1, "inner": {"VK": "` + secret + `", "deeper": [{"V\u004b": "` + secret + `"}]}}`,
+		`{"DL": 1,, "VK": "x", "VK": "` + secret + `"}`,
+		`{"DL": , "\u0056K": "` + secret + `"`,
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -195,5 +196,72 @@ func TestDataChangesBetweenPages(t *testing.T) {
 	s.Reset()
 	if len(s.Backups()) != 10 || slices.ContainsFunc(s.Backups(), func(b Backup) bool { return b.ID == newcomer.ID }) {
 		t.Fatal("Reset did not restore the configured backups")
+	}
+}
+
+// TestTrustBoundaryFaults: the next links and pages that the page walk must not be steered by.
+func TestTrustBoundaryFaults(t *testing.T) {
+	backups := Generate(10, 1, DefaultProjectID)
+	s := NewTest(t, Config{Backups: backups})
+	first := list(t, s, "v3", "limit=3")
+	link := func(p page) url.Values {
+		u, err := url.Parse(p.next())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Query()
+	}
+
+	s.Inject(Fault{NextLinkParams: "all_tenants=1&project_id=" + OtherProjectID})
+	if q := link(list(t, s, "v3", "limit=3")); q.Get("all_tenants") != "1" || q.Get("project_id") != OtherProjectID || q.Get("marker") != first.ids()[2] {
+		t.Errorf("hostile parameters: %v", q)
+	}
+
+	s.Inject(Fault{NoMarkerNextLink: true})
+	if q := link(list(t, s, "v3", "limit=3")); q.Has("marker") || q.Get("limit") != "3" {
+		t.Errorf("no marker: %v", q)
+	}
+
+	s.Inject(Fault{StuckPages: true, Times: 3})
+	var markers []string
+	for q, i := "limit=3", 1; i <= 3; i++ {
+		p := list(t, s, "v3", q)
+		if !slices.Equal(p.ids(), first.ids()) {
+			t.Fatalf("stuck page %d: %v, want the first page %v", i, p.ids(), first.ids())
+		}
+		next := link(p)
+		if next.Get("n") != strconv.Itoa(i) {
+			t.Errorf("stuck page %d: counter %q", i, next.Get("n"))
+		}
+		markers = append(markers, next.Get("marker"))
+		q = next.Encode()
+	}
+	if !slices.Equal(markers, first.ids()) {
+		t.Errorf("stuck markers %v, want each backup of the page in turn %v", markers, first.ids())
+	}
+
+	s.Inject(Fault{TinyDuplicates: 5})
+	if p := list(t, s, "v3", "limit=3"); len(p.ids()) != 8 || p.ids()[7] != first.ids()[0] || len(p.Backups[7]) != 1 {
+		t.Errorf("tiny duplicates: %v", p.ids())
+	}
+}
+
+// TestAdminAllTenants: an administrator's all_tenants lists every project's backups, and project_id
+// beside it one project's; for anyone else it is an unknown filter, as on Cinder.
+func TestAdminAllTenants(t *testing.T) {
+	backups := append(Generate(3, 1, DefaultProjectID), Generate(2, 2, OtherProjectID)...)
+	admin := NewTest(t, Config{Backups: backups, Admin: true})
+	if ids, _ := walk(t, admin, "v3", "all_tenants=1"); len(ids) != 5 {
+		t.Errorf("all tenants: %d backups, want 5", len(ids))
+	}
+	if ids, _ := walk(t, admin, "v3", "all_tenants=true&project_id="+OtherProjectID+"&limit=1"); len(ids) != 2 {
+		t.Errorf("another project: %d backups, want 2", len(ids))
+	}
+	if ids, _ := walk(t, admin, "v3", ""); len(ids) != 3 {
+		t.Errorf("own project: %d backups, want 3", len(ids))
+	}
+	user := NewTest(t, Config{Backups: backups})
+	if p := list(t, user, "v3", "all_tenants=1"); len(p.ids()) != 0 {
+		t.Errorf("non-admin all_tenants: %d backups, want none", len(p.ids()))
 	}
 }

@@ -22,6 +22,8 @@ type listQuery struct {
 	offset        int
 	marker        string
 	unknownFilter bool
+	allTenants    bool   // all_tenants, honoured for an administrator (Config.Admin)
+	tenant        string // project_id beside all_tenants: that project only
 }
 
 // listBackups serves GET /v{2,3}/{project_id}/backups/detail.
@@ -38,21 +40,32 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 		}
 		header = http.Header{"Openstack-Api-Version": {fmt.Sprintf("volume 3.%d", minor)}, "Vary": {"OpenStack-API-Version"}}
 	}
-	q, fail := s.parseListQuery(r.URL.Query(), apiVersion, minor)
+	values := r.URL.Query()
+	if f != nil && f.StuckPages {
+		values.Del("n") // the fault's own counter, which a client that copies links sends back
+	}
+	q, fail := s.parseListQuery(values, apiVersion, minor)
 	if fail != nil {
 		fail.header = header
 		return *fail
 	}
 	q.filter.projectID = projectID
 
+	if q.allTenants {
+		q.filter.projectID, q.filter.anyProject = q.tenant, q.tenant == ""
+	}
+
 	d := s.data.Load()
 	var page []int32
 	// Like Cinder, an unknown filter matches nothing, and it is noticed before the marker is looked up.
 	if !q.unknownFilter {
 		start := 0
+		if f != nil && f.StuckPages {
+			q.marker = ""
+		}
 		if q.marker != "" {
 			i, ok := d.index[q.marker]
-			if !ok || d.backups[i].ProjectID != projectID {
+			if !ok || !q.filter.owns(&d.backups[i]) {
 				resp := cinderError(http.StatusNotFound, "Backup "+q.marker+" could not be found.")
 				resp.header = header
 				return resp
@@ -81,16 +94,25 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 		}
 		body = append(body, b...)
 	}
+	if f != nil && len(page) > 0 {
+		tiny := appendString([]byte(`, {"id": `), d.backups[page[0]].ID)
+		for range f.TinyDuplicates {
+			body = append(append(body, tiny...), '}')
+		}
+	}
 	body = append(body, ']')
 	// Cinder links a next page whenever this one is full, even when nothing follows.
 	full := q.limit > 0 && len(page) == q.limit
-	if full || (f != nil && f.RepeatNextLink) {
+	if full || (f != nil && (f.RepeatNextLink || f.StuckPages)) {
 		marker := ""
 		if len(page) > 0 {
 			marker = d.backups[page[len(page)-1]].ID
 		}
-		if f != nil && f.RepeatNextLink {
+		switch {
+		case f != nil && f.RepeatNextLink:
 			marker = q.marker
+		case f != nil && f.StuckPages && len(page) > 0:
+			marker = d.backups[page[(f.seen-1)%len(page)]].ID
 		}
 		body = append(body, `, "backups_links": [{"href": `...)
 		body = appendString(body, s.nextLink(r, projectID, marker, f))
@@ -151,8 +173,16 @@ func (s *Server) parseListQuery(values url.Values, apiVersion string, minor int)
 			*p.dst = &v
 		}
 	}
+	known := listParams
+	if s.cfg.Admin {
+		// Cinder's all_tenants lists every project's backups for an administrator, and project_id
+		// beside it one other project's.
+		known = append(slices.Clip(known), "all_tenants", "project_id")
+		q.allTenants = slices.Contains([]string{"1", "true", "yes", "on", "y", "t"}, strings.ToLower(values.Get("all_tenants")))
+		q.tenant = values.Get("project_id")
+	}
 	for key := range values {
-		q.unknownFilter = q.unknownFilter || !slices.Contains(listParams, key)
+		q.unknownFilter = q.unknownFilter || !slices.Contains(known, key)
 	}
 	return q, nil
 }
@@ -176,13 +206,19 @@ func (s *Server) nextLink(r *http.Request, projectID, marker string, f *armedFau
 		k, v, _ := strings.Cut(pair, "=")
 		k, errK := url.QueryUnescape(k)
 		v, errV := url.QueryUnescape(v)
-		if pair == "" || k == "marker" || errK != nil || errV != nil {
+		if pair == "" || k == "marker" || k == "n" && f != nil && f.StuckPages || errK != nil || errV != nil {
 			continue
 		}
 		query = append(query, url.QueryEscape(k)+"="+url.QueryEscape(v))
 	}
-	if marker != "" {
+	if marker != "" && (f == nil || !f.NoMarkerNextLink) {
 		query = append(query, "marker="+url.QueryEscape(marker))
+	}
+	if f != nil && f.StuckPages {
+		query = append(query, "n="+strconv.Itoa(f.seen))
+	}
+	if f != nil && f.NextLinkParams != "" {
+		query = append(query, f.NextLinkParams)
 	}
 	return host + path + "?" + strings.Join(query, "&")
 }

@@ -83,6 +83,9 @@ type Config struct {
 	Tokens map[string]string
 	// NoAuth also accepts any token of the form user:project, like Cinder's auth_strategy = noauth.
 	NoAuth bool
+	// Admin treats every token as an administrator's, for which a listing honours all_tenants=1
+	// (every project's backups) and project_id beside it, as Cinder does.
+	Admin bool
 	// AccessKeys are the AK/SK credentials (default DefaultAccessKey/DefaultSecretKey).
 	AccessKeys []AccessKey
 	// TokenTTL is the lifetime of Keystone-issued tokens (default 1h).

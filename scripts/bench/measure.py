@@ -371,6 +371,14 @@ def report(d):
         target(f"{ds} linear, provider CPU at {large:,} <= {k:g} x at {small:,}: {{v:.2f}} s <= {k:g} x "
                f"{sv or 0:.2f} s = {{lim:.2f}} s" + (f" (ratio {lv / sv:.2f})" if sv and lv else ""),
                lv, k * sv if sv else None)
+    missing, flagged = [], [False]
+    hostile = os.path.join(d, "hostile-page.json")
+    h = json.load(open(hostile)) if os.path.exists(hostile) else None
+    if h is None:
+        missing.append("BenchmarkDecodeHostilePage not run")
+    target(f"decoding a hostile page ({h['body_bytes']:,.0f} bytes, 10,000 copies of one tiny backup) holds <= 16 x "
+           f"its bytes of live heap: {{v:.2f}} x" if h else "decoding a hostile page <= 16 x its bytes of live heap:",
+           h["live_per_body_byte"] if h else None, 16)
     print("targets (! = from the provider's figures of a plan that timed out):")
     for verdict, text in verdicts:
         print(f"  {verdict}  {text}")
