@@ -65,8 +65,7 @@ var EndpointTypes = []string{"public", "internal", "admin"}
 // APIVersions are the backup API versions api_version accepts.
 var APIVersions = []string{"v2", "v3"}
 
-// Settings returns every provider setting, arguments in the order of the documentation and
-// then the variables that are no argument.
+// Settings returns every provider setting: the arguments, then the variables without one.
 func Settings() []Setting { return slices.Clone(settings) }
 
 // EnvironmentVariables returns every variable the provider reads, in the order of Settings.
