@@ -30,24 +30,38 @@ func NewProtocol6Server(version string) func() tfprotov6.ProviderServer {
 }
 
 // fastReadServer is the framework's server with ReadDataSource of vbs_backups answered itself.
-// This provider has no list resources, actions or state stores, so the plain ProviderServer
-// interface is all that needs forwarding.
 type fastReadServer struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	provider *vbsProvider
 	fast     bool // false hands every read to the framework, as tests and benchmarks compare
 }
 
+// frameworkServer is every RPC the framework's protocol-6 server answers: ProviderServer and the
+// optional servers terraform-plugin-go has not folded into it yet. tf6server looks for each of
+// them on the server it is given, so the wrapper must have them all, or a list resource, action or
+// state store added to the provider would be answered "unimplemented" without an error anywhere.
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
 func newFastReadServer(version string, fast bool) *fastReadServer {
 	p := &vbsProvider{version: version}
-	return &fastReadServer{ProviderServer: providerserver.NewProtocol6(p)(), provider: p, fast: fast}
+	fw, ok := providerserver.NewProtocol6(p)().(frameworkServer)
+	if !ok {
+		// Only a framework upgrade can get here, and every test of the provider then fails at once.
+		panic(fmt.Sprintf("the framework's protocol-6 server %T no longer answers every RPC that fastReadServer forwards", fw))
+	}
+	return &fastReadServer{frameworkServer: fw, provider: p, fast: fast}
 }
 
 // ReadDataSource reads vbs_backups on the fast path and hands everything else to the framework.
 func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	r := backupsReader()
 	if !s.fast || req.TypeName != r.typeName {
-		return s.ProviderServer.ReadDataSource(ctx, req)
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
 	if r.err != nil {
 		return errorResponse(req, "Unable to read VBS backups", r.err.Error()+". This is a bug in the provider; please report it."), nil
@@ -55,12 +69,12 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	m, ok := r.arguments(ctx, req.Config)
 	if !ok {
 		// The framework validated this configuration already; whatever it cannot decode it reports best.
-		return s.ProviderServer.ReadDataSource(ctx, req)
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
 	readCtx, cancel, diags := m.readContext(ctx)
 	defer cancel()
 	if len(diags) > 0 {
-		return s.ProviderServer.ReadDataSource(ctx, req)
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
 	if s.provider.client == nil {
 		return errorResponse(req, "Unconfigured VBS provider",
