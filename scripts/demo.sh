@@ -8,7 +8,7 @@ bin=$root/bin
 TF=${TF:-$(command -v terraform || echo "$bin/tofu")}
 if [ ! -x "$TF" ]; then
   echo "demo: no terraform on PATH; building OpenTofu from the Go module proxy" >&2
-  bash "$root/scripts/build-tofu.sh"
+  bash "$root/scripts/build-cli.sh" tofu
   TF=$bin/tofu
 fi
 

@@ -297,6 +297,13 @@ func (c *Config) keystoneChecks() bool {
 	return c.method() == methodKeystone && c.Cloud == ""
 }
 
+// noAuthentication is the summary of the error of a configuration with no way to authenticate.
+const noAuthentication = "No authentication configured"
+
+// NoAuthentication reports whether ce says that the configuration has no way to authenticate at
+// all, as an empty one: a provider that is only asked to run its functions needs none.
+func (ce *ConfigError) NoAuthentication() bool { return ce.Summary == noAuthentication }
+
 func (c *Config) checkKeystoneReachable() *ConfigError {
 	if !c.keystoneChecks() || c.AuthURL != "" {
 		return nil
@@ -311,7 +318,7 @@ func (c *Config) checkKeystoneReachable() *ConfigError {
 	}
 	return &ConfigError{
 		Attributes: attrs,
-		Summary:    "No authentication configured",
+		Summary:    noAuthentication,
 		Detail:     "Set access_key and secret_key (AK/SK signing), token with endpoint, cloud (clouds.yaml), or auth_url with Keystone credentials; each also has an environment variable.",
 	}
 }

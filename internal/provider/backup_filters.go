@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/auth"
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
@@ -172,6 +173,10 @@ func backupIDs(backups []vbs.Backup) []string {
 // clientFrom takes the client that the provider's Configure handed over.
 func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *vbs.Client {
 	if req.ProviderData == nil { // ConfigureProvider has not run yet, as during validation
+		return nil
+	}
+	if ce, ok := req.ProviderData.(*auth.ConfigError); ok { // no authentication: see vbsProvider.Configure
+		resp.Diagnostics.AddError(ce.Summary, ce.Detail)
 		return nil
 	}
 	c, ok := req.ProviderData.(*vbs.Client)

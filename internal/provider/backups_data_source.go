@@ -274,30 +274,37 @@ func newBackupModel(b *vbs.Backup) backupModel {
 			m.Links[i] = linkModel{Href: types.StringValue(l.Href), Rel: types.StringValue(l.Rel)}
 		}
 	}
-	if s := b.ServiceMetadata; s != nil {
-		m.ServiceMetadata = &serviceMetadataModel{
-			Deduplicated:    types.BoolPointerValue(s.Deduplicated),
-			Compressed:      types.BoolPointerValue(s.Compressed),
-			Bootable:        types.BoolPointerValue(s.Bootable),
-			BackupURL:       types.StringPointerValue(s.BackupURL),
-			StoragePath:     types.StringPointerValue(s.StoragePath),
-			VMID:            types.StringPointerValue(s.VMID),
-			ServiceType:     types.StringPointerValue(s.ServiceType),
-			StorageType:     types.Float64PointerValue(s.StorageType),
-			SpaceSavingRate: types.Float64PointerValue(s.SpaceSavingRate),
-			StorageUnitPath: types.StringPointerValue(s.StorageUnitPath),
-			CMKID:           types.StringPointerValue(s.CMKID),
-			Progress:        types.Float64PointerValue(s.Progress),
-			ChainSizeMB:     types.Float64PointerValue(s.ChainSizeMB),
-			VolumeType:      types.StringPointerValue(s.VolumeType),
-			HostID:          types.StringPointerValue(s.HostID),
-			BackupType:      types.StringPointerValue(s.BackupType),
-			JobID:           types.StringPointerValue(s.JobID),
-			AverageRateMbps: types.Float64PointerValue(s.AverageRateMbps),
-			Extra:           s.Extra,
-		}
-	}
+	m.ServiceMetadata = newServiceMetadataModel(b.ServiceMetadata)
 	return m
+}
+
+// newServiceMetadataModel maps parsed service_metadata onto the attributes that vbs_backups and
+// provider::vbs::service_metadata_parse share; nil stays nil.
+func newServiceMetadataModel(s *vbs.ServiceMetadata) *serviceMetadataModel {
+	if s == nil {
+		return nil
+	}
+	return &serviceMetadataModel{
+		Deduplicated:    types.BoolPointerValue(s.Deduplicated),
+		Compressed:      types.BoolPointerValue(s.Compressed),
+		Bootable:        types.BoolPointerValue(s.Bootable),
+		BackupURL:       types.StringPointerValue(s.BackupURL),
+		StoragePath:     types.StringPointerValue(s.StoragePath),
+		VMID:            types.StringPointerValue(s.VMID),
+		ServiceType:     types.StringPointerValue(s.ServiceType),
+		StorageType:     types.Float64PointerValue(s.StorageType),
+		SpaceSavingRate: types.Float64PointerValue(s.SpaceSavingRate),
+		StorageUnitPath: types.StringPointerValue(s.StorageUnitPath),
+		CMKID:           types.StringPointerValue(s.CMKID),
+		Progress:        types.Float64PointerValue(s.Progress),
+		ChainSizeMB:     types.Float64PointerValue(s.ChainSizeMB),
+		VolumeType:      types.StringPointerValue(s.VolumeType),
+		HostID:          types.StringPointerValue(s.HostID),
+		BackupType:      types.StringPointerValue(s.BackupType),
+		JobID:           types.StringPointerValue(s.JobID),
+		AverageRateMbps: types.Float64PointerValue(s.AverageRateMbps),
+		Extra:           s.Extra,
+	}
 }
 
 // volumeKeys maps the ids of backups of encrypted volumes to their volume keys. They stand beside

@@ -77,6 +77,9 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	if len(diags) > 0 {
 		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
+	if ce := s.provider.unconfigured; s.provider.client == nil && ce != nil {
+		return errorResponse(req, ce.Summary, ce.Detail), nil
+	}
 	if s.provider.client == nil {
 		return errorResponse(req, "Unconfigured VBS provider",
 			"vbs_backups was read before the provider was configured. This is a bug in Terraform or the provider; please report it."), nil

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +24,10 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
-var _ provider.Provider = (*vbsProvider)(nil)
+var (
+	_ provider.Provider              = (*vbsProvider)(nil)
+	_ provider.ProviderWithFunctions = (*vbsProvider)(nil)
+)
 
 // retryBackoff replaces auth.DefaultBackoff when set; only tests set it, so that retries take milliseconds.
 var retryBackoff *auth.Backoff
@@ -45,6 +49,8 @@ type vbsProvider struct {
 	version string
 	// client is the one Configure made, kept for the fast read path, which answers outside the framework.
 	client *vbs.Client
+	// unconfigured is why Configure made no client when it was given no authentication at all.
+	unconfigured *auth.ConfigError
 }
 
 // vbsProviderModel holds the provider block; every argument is optional and falls back to the environment.
@@ -193,6 +199,13 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 
 	conn, err := auth.Connect(ctx, cfg)
 	if err != nil {
+		if ces := auth.ConfigErrors(err); len(ces) == 1 && ces[0].NoAuthentication() {
+			// OpenTofu configures a provider to call its functions, which need no authentication: the
+			// error waits for the first data source read.
+			p.unconfigured = ces[0]
+			resp.DataSourceData = ces[0]
+			return
+		}
 		if ces := auth.ConfigErrors(err); len(ces) > 0 {
 			for _, ce := range ces {
 				attr := p.diagnosticAttribute(ctx, ce.Attributes)
@@ -304,4 +317,9 @@ func (p *vbsProvider) Resources(context.Context) []func() resource.Resource { re
 
 func (p *vbsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewBackupsDataSource, NewBackupIDsDataSource}
+}
+
+// Functions are pure: they parse the text they are given and need no configured provider.
+func (p *vbsProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{NewServiceMetadataParseFunction, NewDescriptionParseFunction}
 }

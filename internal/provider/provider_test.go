@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
@@ -109,5 +112,25 @@ func checkIDs(address string, check func(ids []string) error) statecheck.StateCh
 			ids[i], _ = id.(string)
 		}
 		return check(ids)
+	})
+}
+
+// TestProvider_noAuthentication: a provider given no authentication at all configures, so that
+// OpenTofu, which configures a provider to call its functions, can run them; each data source
+// then fails with the configuration error.
+func TestProvider_noAuthentication(t *testing.T) {
+	noAuth := regexp.MustCompile(`No authentication configured`)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "vbs" {}
+output "type" { value = provider::vbs::description_parse("{\"INC\": 0}").incremental_requested }`,
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("type", knownvalue.Bool(false))},
+			},
+			{Config: `data "vbs_backups" "all" {}`, ExpectError: noAuth},
+			{Config: `data "vbs_backup_ids" "all" {}`, ExpectError: noAuth},
+		},
 	})
 }

@@ -31,7 +31,7 @@
 #   VBS_ACC_KEEP_WORKDIR=1  keep the whole temp directory on success too
 #   VBS_ACC_SKIP_INSTALL=1  never call apt-get (fail if a package is missing)
 #   TF_ACC_TERRAFORM_PATH   the Terraform CLI (default: terraform, else tofu, on PATH, else bin/tofu built
-#                           by scripts/build-tofu.sh from the Go module proxy; never downloaded otherwise)
+#                           by scripts/build-cli.sh tofu from the Go module proxy; never downloaded otherwise)
 #
 # Environment contract of the tests (exported before go test; also written to <dir>/env.sh):
 #   TF_ACC=1, TF_ACC_TERRAFORM_PATH (with tofu also TF_ACC_PROVIDER_HOST=registry.opentofu.org and
@@ -205,12 +205,12 @@ unset VBS_ENDPOINT
 
 command -v go >/dev/null || die "go is not on PATH"
 # The Terraform CLI: TF_ACC_TERRAFORM_PATH, else terraform or tofu on PATH, else <repo>/bin/tofu,
-# built from the Go module proxy by scripts/build-tofu.sh in the background (minutes, once).
+# built from the Go module proxy by scripts/build-cli.sh in the background (minutes, once).
 BUILD_TOFU=0
 if [[ -z ${TF_ACC_TERRAFORM_PATH:-} ]]; then
   TF_ACC_TERRAFORM_PATH=$(command -v terraform || command -v tofu || true)
   if [[ -z $TF_ACC_TERRAFORM_PATH ]]; then
-    [[ -f $REPO_ROOT/scripts/build-tofu.sh ]] \
+    [[ -f $REPO_ROOT/scripts/build-cli.sh ]] \
       || die "no Terraform CLI: put terraform (or tofu) on PATH or set TF_ACC_TERRAFORM_PATH; it is never downloaded"
     TF_ACC_TERRAFORM_PATH=$REPO_ROOT/bin/tofu
     BUILD_TOFU=1
@@ -233,8 +233,8 @@ cd "$REPO_ROOT"
 if [[ ${VBS_ACC_HOLD:-0} != 1 ]]; then
   start_bg go-build go test -count=1 -run '^$' ./internal/provider/
   if ((BUILD_TOFU)); then
-    log "no terraform or tofu on PATH: building OpenTofu into bin/tofu (scripts/build-tofu.sh)"
-    start_bg build-tofu bash "$REPO_ROOT/scripts/build-tofu.sh"
+    log "no terraform or tofu on PATH: building OpenTofu into bin/tofu (scripts/build-cli.sh tofu)"
+    start_bg build-tofu bash "$REPO_ROOT/scripts/build-cli.sh" tofu
   fi
 fi
 
