@@ -3,6 +3,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -14,9 +15,16 @@ import (
 var version = "dev"
 
 func main() {
-	var debug bool
+	var debug, printVersion bool
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers such as delve")
+	flag.BoolVar(&printVersion, "version", false, "print the provider's version and exit")
 	flag.Parse()
+
+	// Lets a user or a release check ask an installed binary which release it is without starting a plugin server.
+	if printVersion {
+		fmt.Println("terraform-provider-vbs", version)
+		return
+	}
 
 	var opts []tf6server.ServeOpt
 	if debug {

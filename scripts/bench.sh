@@ -139,16 +139,12 @@ while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(OS|HW|TF)_' || 
 export TF_CLI_CONFIG_FILE=$work/terraformrc TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export BENCH_PID_FILE=$work/provider.pids
 
+# shellcheck source=scripts/lib/vbssim.sh
+source "$root/scripts/lib/vbssim.sh"
 start_sim() { # N
   local env=$work/logs/sim.$1.env
-  "$work/bin/vbssim" -listen 127.0.0.1:0 -backups "$1" -seed 1 -max-limit "$page_size" >"$env" 2>"$work/logs/sim.$1.log" &
-  sim_pid=$!
-  for _ in $(seq 600); do
-    grep -q '^VBSSIM_READY=1' "$env" 2>/dev/null && break
-    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/logs/sim.$1.log" >&2; fail "the simulator exited"; }
-    sleep 0.1
-  done
-  grep -q '^VBSSIM_READY=1' "$env" || fail "the simulator did not start within 60 s"
+  start_vbssim "$work/bin/vbssim" "$env" "$work/logs/sim.$1.log" -backups "$1" -seed 1 -max-limit "$page_size" \
+    || fail "the simulator for $1 backups did not start"
   VBS_ENDPOINT=$(sed -n 's/^VBSSIM_ENDPOINT=//p' "$env")
   OS_TOKEN=$(sed -n 's/^VBSSIM_TOKEN=//p' "$env")
   export VBS_ENDPOINT OS_TOKEN

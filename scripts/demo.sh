@@ -21,13 +21,9 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$bin/vbssim" "$root/internal/vbssim/cmd/vbssim"
-"$bin/vbssim" -listen 127.0.0.1:0 -backups 40 -example >"$work/sim.env" 2>"$work/sim.log" &
-sim_pid=$!
-for _ in $(seq 100); do
-  grep -q '^VBSSIM_TOKEN=' "$work/sim.env" 2>/dev/null && break
-  kill -0 "$sim_pid" 2>/dev/null || { cat "$work/sim.log" >&2; exit 1; }
-  sleep 0.1
-done
+# shellcheck source=scripts/lib/vbssim.sh
+source "$root/scripts/lib/vbssim.sh"
+start_vbssim "$bin/vbssim" "$work/sim.env" "$work/sim.log" -backups 40 -example
 # shellcheck disable=SC1091
 source "$work/sim.env"
 
