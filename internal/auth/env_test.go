@@ -2,6 +2,9 @@ package auth
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,10 +54,17 @@ func TestApplyEnvironmentPrecedence(t *testing.T) {
 	}
 }
 
-// TestApplyEnvironmentCoversSpec checks every variable SPEC names reaches its field.
-func TestApplyEnvironmentCoversSpec(t *testing.T) {
+// TestApplyEnvironmentCoversEveryVariable drives each variable the provider reads, alone, into
+// the field it belongs to. The fields are written out here rather than taken from Settings, so
+// that a setting pointing at the wrong field fails; and the variables here must be exactly
+// EnvironmentVariables, so that a variable added to Settings gets a check of its own.
+func TestApplyEnvironmentCoversEveryVariable(t *testing.T) {
 	want := map[string]func(*Config) string{
 		"OS_CLOUD":                         func(c *Config) string { return c.Cloud },
+		"OS_AUTH_URL":                      func(c *Config) string { return c.AuthURL },
+		"HW_AUTH_URL":                      func(c *Config) string { return c.AuthURL },
+		"OS_REGION_NAME":                   func(c *Config) string { return c.Region },
+		"HW_REGION_NAME":                   func(c *Config) string { return c.Region },
 		"OS_USERNAME":                      func(c *Config) string { return c.UserName },
 		"OS_USER_ID":                       func(c *Config) string { return c.UserID },
 		"OS_PASSWORD":                      func(c *Config) string { return c.Password },
@@ -62,21 +72,44 @@ func TestApplyEnvironmentCoversSpec(t *testing.T) {
 		"OS_USER_DOMAIN_ID":                func(c *Config) string { return c.UserDomainID },
 		"OS_PROJECT_DOMAIN_NAME":           func(c *Config) string { return c.ProjectDomainName },
 		"OS_PROJECT_DOMAIN_ID":             func(c *Config) string { return c.ProjectDomainID },
+		"OS_DOMAIN_NAME":                   func(c *Config) string { return c.DomainName },
+		"OS_DOMAIN_ID":                     func(c *Config) string { return c.DomainID },
+		"OS_PROJECT_ID":                    func(c *Config) string { return c.ProjectID },
+		"HW_PROJECT_ID":                    func(c *Config) string { return c.ProjectID },
 		"OS_PROJECT_NAME":                  func(c *Config) string { return c.ProjectName },
+		"OS_TOKEN":                         func(c *Config) string { return c.Token },
+		"OS_AUTH_TOKEN":                    func(c *Config) string { return c.Token },
+		"HW_AUTH_TOKEN":                    func(c *Config) string { return c.Token },
 		"OS_APPLICATION_CREDENTIAL_ID":     func(c *Config) string { return c.ApplicationCredentialID },
 		"OS_APPLICATION_CREDENTIAL_NAME":   func(c *Config) string { return c.ApplicationCredentialName },
 		"OS_APPLICATION_CREDENTIAL_SECRET": func(c *Config) string { return c.ApplicationCredentialSecret },
 		"HW_ACCESS_KEY":                    func(c *Config) string { return c.AccessKey },
 		"HW_SECRET_KEY":                    func(c *Config) string { return c.SecretKey },
 		"HW_SECURITY_TOKEN":                func(c *Config) string { return c.SecurityToken },
+		"VBS_ENDPOINT":                     func(c *Config) string { return c.Endpoint },
+		"OS_INTERFACE":                     func(c *Config) string { return c.EndpointType },
+		"OS_INSECURE":                      func(c *Config) string { return fmt.Sprint(*c.Insecure) },
 		"OS_CACERT":                        func(c *Config) string { return c.CACertFile },
 		"OS_CERT":                          func(c *Config) string { return c.Cert },
 		"OS_KEY":                           func(c *Config) string { return c.Key },
+		"OS_CLIENT_CONFIG_FILE":            func(c *Config) string { return c.CloudsFile },
+		"OS_DEFAULT_DOMAIN":                func(c *Config) string { return c.DefaultDomain },
+	}
+	read := EnvironmentVariables()
+	if got, doc := slices.Sorted(maps.Keys(want)), slices.Sorted(slices.Values(read)); !slices.Equal(got, doc) {
+		t.Fatalf("variables read %v, checked here %v", doc, got)
 	}
 	for name, field := range want {
+		value := "v-" + name
+		if name == "OS_INSECURE" {
+			value = "true"
+		}
 		var cfg Config
-		cfg.ApplyEnvironment(lookupFrom(map[string]string{name: "v-" + name}))
-		if got := field(&cfg); got != "v-"+name {
+		cfg.ApplyEnvironment(lookupFrom(map[string]string{name: value}))
+		if cfg.Insecure == nil && name == "OS_INSECURE" {
+			t.Fatalf("OS_INSECURE left insecure unset")
+		}
+		if got := field(&cfg); got != value {
 			t.Errorf("%s: field = %q", name, got)
 		}
 	}

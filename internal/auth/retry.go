@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -265,7 +266,8 @@ func (r *retrier) logRetry(ctx context.Context, err error, reason, method, u str
 	logTo(ctx, r.log, fmt.Sprintf("retrying request after %s (retry %d of %d, waiting %s)", reason, attempt, r.max, wait), fields)
 }
 
-// retryable covers the statuses SPEC lists and a connection that broke before any response.
+// retryable covers retryStatuses (throttling, and server or gateway failures that pass with
+// time) and a connection that broke before any response.
 func retryable(err error) bool {
 	var code gophercloud.ErrUnexpectedResponseCode
 	if errors.As(err, &code) {
@@ -274,14 +276,13 @@ func retryable(err error) bool {
 	return connectionBroken(err)
 }
 
-func retryableStatus(status int) bool {
-	switch status {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
+// retryStatuses are the HTTP statuses a request is retried on; max_retries documents them.
+var retryStatuses = []int{
+	http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+	http.StatusServiceUnavailable, http.StatusGatewayTimeout,
 }
+
+func retryableStatus(status int) bool { return slices.Contains(retryStatuses, status) }
 
 // connectionBroken only accepts errors from sending the request (a *url.Error), so a response
 // body that fails to decode is not retried; every request this package sends is a read or a

@@ -39,7 +39,8 @@ func joinConfigErrors(errs []*ConfigError) error {
 	return errors.Join(all...)
 }
 
-// method is the way requests are authenticated, chosen by SPEC's precedence.
+// method is the way requests are authenticated: AK/SK first, then a token with an endpoint,
+// then Keystone (README.md, Authentication).
 type method int
 
 const (
@@ -226,24 +227,28 @@ func (c *Config) checkAppCredUser() *ConfigError {
 }
 
 func (c *Config) checkAPIVersion() *ConfigError {
-	if c.APIVersion == "" || c.APIVersion == "v2" || c.APIVersion == "v3" {
+	if c.APIVersion == "" || slices.Contains(APIVersions, c.APIVersion) {
 		return nil
 	}
-	return c.invalidValue("api_version", c.APIVersion, "v2 or v3")
+	return c.invalidValue("api_version", c.APIVersion, orList(APIVersions))
 }
 
-// endpointTypes maps endpoint_type values, including the keystone v2 style names that old
-// openrc files still export in OS_INTERFACE, onto catalog interfaces.
-var endpointTypes = map[string]string{
-	"": "public", "public": "public", "internal": "internal", "admin": "admin",
-	"publicURL": "public", "internalURL": "internal", "adminURL": "admin",
-}
+// endpointTypes maps endpoint_type values onto catalog interfaces: each of EndpointTypes, the
+// keystone v2 style name ("publicURL") that old openrc files still export in OS_INTERFACE, and
+// "" for the default.
+var endpointTypes = func() map[string]string {
+	m := map[string]string{"": EndpointTypes[0]}
+	for _, t := range EndpointTypes {
+		m[t], m[t+"URL"] = t, t
+	}
+	return m
+}()
 
 func (c *Config) checkEndpointType() *ConfigError {
 	if _, ok := endpointTypes[c.EndpointType]; ok {
 		return nil
 	}
-	return c.invalidValue("endpoint_type", c.EndpointType, "public, internal or admin")
+	return c.invalidValue("endpoint_type", c.EndpointType, orList(EndpointTypes))
 }
 
 func (c *Config) invalidValue(attr, value, allowed string) *ConfigError {

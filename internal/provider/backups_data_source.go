@@ -62,6 +62,11 @@ func (d *backupsDataSource) Configure(_ context.Context, req datasource.Configur
 	d.client = clientFrom(req, resp)
 }
 
+// Read is the framework's read of vbs_backups. The provider's protocol server answers this data
+// source itself, on the fast path in fastread.go, with the same arguments and newBackupModel,
+// because the framework's handling of a large state costs far more than the read (DESIGN.md, "The
+// two read paths"); this Read serves binaries built with -tags vbs_framework_read and is what
+// fastread_test.go holds the fast path to.
 func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m backupsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)

@@ -27,7 +27,7 @@ func (s *fastReadServer) CallFunction(ctx context.Context, req *tfprotov6.CallFu
 			req.Arguments[i] = &tfprotov6.DynamicValue{MsgPack: []byte{msgpackNil}}
 		}
 	}
-	return s.ProviderServer.CallFunction(ctx, req)
+	return s.frameworkServer.CallFunction(ctx, req)
 }
 
 // textArgument reads the one string argument of a parsing function. A null argument gives a null

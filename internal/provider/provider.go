@@ -6,17 +6,21 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -53,134 +57,66 @@ type vbsProvider struct {
 	unconfigured *auth.ConfigError
 }
 
-// vbsProviderModel holds the provider block; every argument is optional and falls back to the environment.
-type vbsProviderModel struct {
-	Cloud                       types.String `tfsdk:"cloud"`
-	AuthURL                     types.String `tfsdk:"auth_url"`
-	Region                      types.String `tfsdk:"region"`
-	UserName                    types.String `tfsdk:"user_name"`
-	UserID                      types.String `tfsdk:"user_id"`
-	Password                    types.String `tfsdk:"password"`
-	UserDomainName              types.String `tfsdk:"user_domain_name"`
-	UserDomainID                types.String `tfsdk:"user_domain_id"`
-	ProjectDomainName           types.String `tfsdk:"project_domain_name"`
-	ProjectDomainID             types.String `tfsdk:"project_domain_id"`
-	DomainName                  types.String `tfsdk:"domain_name"`
-	DomainID                    types.String `tfsdk:"domain_id"`
-	ProjectID                   types.String `tfsdk:"project_id"`
-	ProjectName                 types.String `tfsdk:"project_name"`
-	Token                       types.String `tfsdk:"token"`
-	ApplicationCredentialID     types.String `tfsdk:"application_credential_id"`
-	ApplicationCredentialName   types.String `tfsdk:"application_credential_name"`
-	ApplicationCredentialSecret types.String `tfsdk:"application_credential_secret"`
-	AccessKey                   types.String `tfsdk:"access_key"`
-	SecretKey                   types.String `tfsdk:"secret_key"`
-	SecurityToken               types.String `tfsdk:"security_token"`
-	Endpoint                    types.String `tfsdk:"endpoint"`
-	EndpointType                types.String `tfsdk:"endpoint_type"`
-	APIVersion                  types.String `tfsdk:"api_version"`
-	Insecure                    types.Bool   `tfsdk:"insecure"`
-	CACertFile                  types.String `tfsdk:"cacert_file"`
-	Cert                        types.String `tfsdk:"cert"`
-	Key                         types.String `tfsdk:"key"`
-	MaxRetries                  types.Int64  `tfsdk:"max_retries"`
-}
-
 func (p *vbsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "vbs"
 	resp.Version = p.version
 }
 
 func (p *vbsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	str := func(desc string, env ...string) schema.StringAttribute {
-		return schema.StringAttribute{Optional: true, MarkdownDescription: desc + envNote(env)}
-	}
-	secret := func(desc string, env ...string) schema.StringAttribute {
-		a := str(desc, env...)
-		a.Sensitive = true
-		return a
+	attrs := map[string]schema.Attribute{}
+	var envOnly []string
+	for _, s := range auth.Settings() {
+		if s.Name == "" {
+			envOnly = append(envOnly, envNames(s.Env)+", "+s.Description)
+			continue
+		}
+		attrs[s.Name] = settingAttribute(s)
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The `vbs` provider reads volume backups from Huawei Cloud VBS " +
 			"(`GET /v2/{project_id}/backups/detail`) and from any OpenStack Cinder (`/v3`). " +
-			"Every argument is optional and falls back to the environment variables named with it.",
-		Attributes: map[string]schema.Attribute{
-			"cloud":               str("Entry of `clouds.yaml` to read the settings from; the other arguments override it.", "OS_CLOUD"),
-			"auth_url":            str("Keystone (or Huawei IAM) v3 URL.", "OS_AUTH_URL", "HW_AUTH_URL"),
-			"region":              str("Region name, used to choose the endpoint in the service catalog and in the AK/SK default endpoint.", "OS_REGION_NAME", "HW_REGION_NAME"),
-			"user_name":           str("User name for password authentication.", "OS_USERNAME"),
-			"user_id":             str("User id for password authentication.", "OS_USER_ID"),
-			"password":            secret("Password for password authentication.", "OS_PASSWORD"),
-			"user_domain_name":    str("Domain name of the user.", "OS_USER_DOMAIN_NAME"),
-			"user_domain_id":      str("Domain id of the user.", "OS_USER_DOMAIN_ID"),
-			"project_domain_name": str("Domain name of the project.", "OS_PROJECT_DOMAIN_NAME"),
-			"project_domain_id":   str("Domain id of the project.", "OS_PROJECT_DOMAIN_ID"),
-			"domain_name":         str("Domain name used for both user and project where they are not set.", "OS_DOMAIN_NAME"),
-			"domain_id":           str("Domain id used for both user and project where they are not set.", "OS_DOMAIN_ID"),
-			"project_id":          str("Project id: the scope of Keystone tokens, and required for AK/SK signing.", "OS_PROJECT_ID", "HW_PROJECT_ID"),
-			"project_name":        str("Project name, the scope of Keystone tokens.", "OS_PROJECT_NAME"),
-			"token": secret("An existing token, sent as `X-Auth-Token`. With `endpoint` no Keystone call is made "+
-				"(this is also how a Cinder with `auth_strategy = noauth` is reached, with a token `user:project_id`).",
-				"OS_TOKEN", "OS_AUTH_TOKEN", "HW_AUTH_TOKEN"),
-			"application_credential_id":     str("Keystone application credential id.", "OS_APPLICATION_CREDENTIAL_ID"),
-			"application_credential_name":   str("Keystone application credential name (with `user_name` or `user_id`).", "OS_APPLICATION_CREDENTIAL_NAME"),
-			"application_credential_secret": secret("Keystone application credential secret.", "OS_APPLICATION_CREDENTIAL_SECRET"),
-			"access_key":                    str("Huawei Cloud access key (AK) for SDK-HMAC-SHA256 request signing; no Keystone call is made.", "HW_ACCESS_KEY"),
-			"secret_key":                    secret("Huawei Cloud secret key (SK) for request signing.", "HW_SECRET_KEY"),
-			"security_token":                secret("Huawei Cloud security token of temporary AK/SK credentials.", "HW_SECURITY_TOKEN"),
-			"endpoint": str("Base URL of the backup API including version and project, for example "+
-				"`https://vbs.cn-north-4.myhuaweicloud.com/v2/{project_id}` or `http://127.0.0.1:8776/v3/{project_id}`; "+
-				"`{project_id}` and `{region}` are substituted. Skips the service catalog. With AK/SK it defaults to "+
-				"`https://vbs.{region}.myhuaweicloud.com/v2/{project_id}`.", "VBS_ENDPOINT"),
-			"endpoint_type": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Interface of the catalog endpoint: `public` (default), `internal` or `admin`." + envNote([]string{"OS_INTERFACE"}),
-				Validators:          []validator.String{stringvalidator.OneOf("public", "internal", "admin")},
-			},
-			"api_version": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "`v2` (Huawei Cloud VBS) or `v3` (OpenStack Cinder). Default: taken from `endpoint`'s path, " +
-					"else from the catalog, preferring v3 where both exist.",
-				Validators: []validator.String{stringvalidator.OneOf("v2", "v3")},
-			},
-			"insecure": schema.BoolAttribute{
-				Optional:            true,
-				MarkdownDescription: "Skip verification of the server's TLS certificate." + envNote([]string{"OS_INSECURE"}),
-			},
-			"cacert_file": str("PEM file of certificate authorities to trust.", "OS_CACERT"),
-			"cert":        str("PEM file of a client certificate for TLS client authentication (with `key`).", "OS_CERT"),
-			"key":         str("PEM file of the client certificate's private key.", "OS_KEY"),
-			"max_retries": schema.Int64Attribute{
-				Optional: true,
-				MarkdownDescription: "Retries of one request on HTTP 429, 500, 502, 503, 504 and on connection resets, " +
-					"with exponential backoff that honours `Retry-After`. Default `5`; `0` disables retries.",
-				Validators: []validator.Int64{int64validator.AtLeast(0)},
-			},
-		},
+			"Every argument is optional and falls back to the environment variables named with it. " +
+			"Also read, without an argument: " + strings.Join(envOnly, "; ") + ".",
+		Attributes: attrs,
 	}
 }
 
-func envNote(env []string) string {
-	if len(env) == 0 {
-		return ""
+// settingAttribute is the schema attribute of a provider setting: every argument is optional, and
+// its description names the variables it falls back to.
+func settingAttribute(s auth.Setting) schema.Attribute {
+	desc := s.Description
+	if len(s.Env) > 0 {
+		desc += " Environment: " + envNames(s.Env) + "."
 	}
-	s := " Environment: "
+	switch s.Kind() {
+	case auth.Bool:
+		return schema.BoolAttribute{Optional: true, Sensitive: s.Sensitive, MarkdownDescription: desc}
+	case auth.Count:
+		return schema.Int64Attribute{Optional: true, Sensitive: s.Sensitive, MarkdownDescription: desc,
+			Validators: []validator.Int64{int64validator.AtLeast(0)}}
+	}
+	a := schema.StringAttribute{Optional: true, Sensitive: s.Sensitive, MarkdownDescription: desc}
+	if s.Values != nil {
+		a.Validators = []validator.String{stringvalidator.OneOf(s.Values...)}
+	}
+	return a
+}
+
+// envNames reads "`A`, `B`".
+func envNames(env []string) string {
+	quoted := make([]string, len(env))
 	for i, e := range env {
-		if i > 0 {
-			s += ", "
-		}
-		s += "`" + e + "`"
+		quoted[i] = "`" + e + "`"
 	}
-	return s + "."
+	return strings.Join(quoted, ", ")
 }
 
 func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var m vbsProviderModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	cfg, unknown, diags := readSettings(ctx, req.Config)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	cfg, unknown := m.authConfig()
 	if unknown != "" {
 		resp.Diagnostics.AddAttributeError(path.Root(unknown), "Unknown provider argument",
 			fmt.Sprintf("The provider cannot be configured while %q is unknown: set it to a value known at plan time, "+
@@ -248,69 +184,39 @@ func (p *vbsProvider) diagnosticAttribute(ctx context.Context, attrs []string) s
 	return ""
 }
 
-// authConfig copies the provider block into auth.Config; it names the first unknown argument, if any.
-func (m vbsProviderModel) authConfig() (auth.Config, string) {
+// readSettings copies the provider block into auth.Config, setting by setting; it names the first
+// unknown argument, if any.
+func readSettings(ctx context.Context, config tfsdk.Config) (auth.Config, string, diag.Diagnostics) {
 	var cfg auth.Config
+	var diags diag.Diagnostics
 	unknown := ""
-	strs := []struct {
-		name string
-		v    types.String
-		dst  *string
-	}{
-		{"cloud", m.Cloud, &cfg.Cloud},
-		{"auth_url", m.AuthURL, &cfg.AuthURL},
-		{"region", m.Region, &cfg.Region},
-		{"user_name", m.UserName, &cfg.UserName},
-		{"user_id", m.UserID, &cfg.UserID},
-		{"password", m.Password, &cfg.Password},
-		{"user_domain_name", m.UserDomainName, &cfg.UserDomainName},
-		{"user_domain_id", m.UserDomainID, &cfg.UserDomainID},
-		{"project_domain_name", m.ProjectDomainName, &cfg.ProjectDomainName},
-		{"project_domain_id", m.ProjectDomainID, &cfg.ProjectDomainID},
-		{"domain_name", m.DomainName, &cfg.DomainName},
-		{"domain_id", m.DomainID, &cfg.DomainID},
-		{"project_id", m.ProjectID, &cfg.ProjectID},
-		{"project_name", m.ProjectName, &cfg.ProjectName},
-		{"token", m.Token, &cfg.Token},
-		{"application_credential_id", m.ApplicationCredentialID, &cfg.ApplicationCredentialID},
-		{"application_credential_name", m.ApplicationCredentialName, &cfg.ApplicationCredentialName},
-		{"application_credential_secret", m.ApplicationCredentialSecret, &cfg.ApplicationCredentialSecret},
-		{"access_key", m.AccessKey, &cfg.AccessKey},
-		{"secret_key", m.SecretKey, &cfg.SecretKey},
-		{"security_token", m.SecurityToken, &cfg.SecurityToken},
-		{"endpoint", m.Endpoint, &cfg.Endpoint},
-		{"endpoint_type", m.EndpointType, &cfg.EndpointType},
-		{"api_version", m.APIVersion, &cfg.APIVersion},
-		{"cacert_file", m.CACertFile, &cfg.CACertFile},
-		{"cert", m.Cert, &cfg.Cert},
-		{"key", m.Key, &cfg.Key},
-	}
-	for _, s := range strs {
-		if s.v.IsUnknown() && unknown == "" {
-			unknown = s.name
+	for _, s := range auth.Settings() {
+		if s.Name == "" {
+			continue
 		}
-		*s.dst = s.v.ValueString()
+		var v attr.Value
+		switch s.Kind() {
+		case auth.Bool:
+			var b types.Bool
+			diags.Append(config.GetAttribute(ctx, path.Root(s.Name), &b)...)
+			s.SetBool(&cfg, b.ValueBoolPointer())
+			v = b
+		case auth.Count:
+			var n types.Int64
+			diags.Append(config.GetAttribute(ctx, path.Root(s.Name), &n)...)
+			s.SetCount(&cfg, n.ValueInt64Pointer())
+			v = n
+		default:
+			var str types.String
+			diags.Append(config.GetAttribute(ctx, path.Root(s.Name), &str)...)
+			s.SetString(&cfg, str.ValueString())
+			v = str
+		}
+		if v.IsUnknown() && unknown == "" {
+			unknown = s.Name
+		}
 	}
-	switch {
-	case m.Insecure.IsUnknown():
-		unknown = firstNonEmpty(unknown, "insecure")
-	case !m.Insecure.IsNull():
-		cfg.Insecure = m.Insecure.ValueBoolPointer()
-	}
-	switch {
-	case m.MaxRetries.IsUnknown():
-		unknown = firstNonEmpty(unknown, "max_retries")
-	case !m.MaxRetries.IsNull():
-		cfg.MaxRetries = m.MaxRetries.ValueInt64Pointer()
-	}
-	return cfg, unknown
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return cfg, unknown, diags
 }
 
 func (p *vbsProvider) Resources(context.Context) []func() resource.Resource { return nil }

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/auth"
 )
 
 // testAccProtoV6ProviderFactories serve the provider in-process to the Terraform CLI that the tests
@@ -21,16 +23,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 // providerEnv lists every variable the provider reads, so that tests start from a clean environment.
-var providerEnv = []string{
-	"OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_AUTH_URL", "HW_AUTH_URL", "OS_REGION_NAME", "HW_REGION_NAME",
-	"OS_USERNAME", "OS_USER_ID", "OS_PASSWORD", "OS_USER_DOMAIN_NAME", "OS_USER_DOMAIN_ID",
-	"OS_PROJECT_DOMAIN_NAME", "OS_PROJECT_DOMAIN_ID", "OS_DOMAIN_NAME", "OS_DOMAIN_ID", "OS_DEFAULT_DOMAIN",
-	"OS_PROJECT_ID", "HW_PROJECT_ID", "OS_PROJECT_NAME", "OS_TENANT_ID", "OS_TENANT_NAME",
-	"OS_TOKEN", "OS_AUTH_TOKEN", "HW_AUTH_TOKEN",
-	"OS_APPLICATION_CREDENTIAL_ID", "OS_APPLICATION_CREDENTIAL_NAME", "OS_APPLICATION_CREDENTIAL_SECRET",
-	"HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "VBS_ENDPOINT", "OS_INTERFACE",
-	"OS_INSECURE", "OS_CACERT", "OS_CERT", "OS_KEY",
-}
+var providerEnv = auth.EnvironmentVariables()
 
 // TestMain gives the Terraform CLI a configuration file of its own: the machine's may not exist.
 func TestMain(m *testing.M) {
