@@ -3,7 +3,7 @@
 Usage: /usr/bin/python3 smoke.py [--facts]
 Reads the VBS_ACC_* environment that run.sh exports. Fails (exit 1) when an auth method or the
 listing does not work as the acceptance tests expect. With --facts it also prints what the real
-Keystone and Cinder do with pagination, microversions and bad input (the facts SPEC.md relies on).
+Keystone and Cinder do with pagination, microversions and bad input (the facts DESIGN.md records).
 """
 import json
 import os
