@@ -37,9 +37,10 @@ def uid(*parts):
     return str(uuid.uuid5(NS, "/".join(str(p) for p in parts)))
 
 
-# The statuses the provider validates (internal/vbs Statuses). Cinder 2023.1 knows no "error_restoring" (a Huawei VBS status):
-# a row with it makes every listing that reaches it fail with HTTP 500 ("Field value
-# error_restoring is invalid"), so it is never seeded; a filter on it must give an empty list.
+# The statuses the provider validates (internal/vbs Statuses). Cinder 2023.1 knows no
+# "error_restoring" (a Huawei VBS status): a row with it makes every listing that reaches it fail
+# with HTTP 500 ("Field value error_restoring is invalid"), so it is never seeded; a filter on it
+# must give an empty list.
 STATUSES = ["available", "error", "restoring", "creating", "deleting", "error_deleting",
             "error_restoring"]
 SEED_STATUSES = STATUSES[:-1]
