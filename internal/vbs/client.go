@@ -1,7 +1,12 @@
+// Package vbs is the client of the volume backup API shared by Huawei Cloud VBS
+// (/v2/{project_id}/backups/detail) and OpenStack Cinder (/v3/{project_id}/backups/detail).
+//
+// It has no Terraform imports so that it can be unit-tested and reused on its own.
 package vbs
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -154,6 +159,27 @@ type IDsResult struct {
 	IDs      []string
 	Pages    int    // how many pages were requested
 	Unsorted string // as ListSummary.Unsorted
+}
+
+// ListResult is the outcome of one complete page walk.
+type ListResult struct {
+	Backups []Backup
+	ListSummary
+}
+
+// ListSummary is what one complete page walk tells besides the backups.
+type ListSummary struct {
+	// Pages is how many pages were requested.
+	Pages int
+	// Unreadable is how many backups had at least one value that could not be read.
+	Unreadable int
+	// UnreadableSample describes the first such backup (id and attribute names, never values).
+	UnreadableSample string
+	// UnreadableAttributes are the names of every attribute that could not be read, sorted, each once.
+	UnreadableAttributes []string
+	// Unsorted describes the first backup out of the created_at order that the walk relied on to
+	// stop early ("" when the server kept it or nothing relied on it); the walk then read every page.
+	Unsorted string
 }
 
 // listed is a decoded backup that can tell its id.
@@ -349,4 +375,35 @@ func (c *Client) log(ctx context.Context, page int, u string, count, added int, 
 	c.Log(ctx, "vbs: listed a page of backups", map[string]any{
 		"page": page, "url": RedactURL(u), "backups": count, "new_backups": added, "has_next": next != "",
 	})
+}
+
+// GetBackup reads the backup id (GET {endpoint}/backups/{id}); a backup that does not exist is an
+// *APIError with the server's status (404), message and request id.
+func (c *Client) GetBackup(ctx context.Context, id string) (*Backup, error) {
+	if id == "" {
+		return nil, errors.New("a backup id must not be empty")
+	}
+	u := strings.TrimSuffix(c.sc.ResourceBaseURL(), "/") + "/backups/" + url.PathEscape(id)
+	resp, err := c.get(ctx, 1, u)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Backup *backupJSON `json:"backup"`
+	}
+	if err := json.Unmarshal(resp.body, &doc); err != nil || doc.Backup == nil {
+		problem := errors.New(`not a backup: no "backup" object`)
+		if err != nil {
+			problem = fmt.Errorf("not a backup: %w", err)
+		}
+		return nil, newPageError(1, u, resp, problem)
+	}
+	// The server answers for the id asked; any other backup would be read as this one.
+	if got, _ := doc.Backup.backupID(); got != id {
+		e := newPageError(1, u, resp, fmt.Errorf("the server returned backup %q for id %q", got, id))
+		e.Body = ""
+		return nil, e
+	}
+	b := doc.Backup.backup()
+	return &b, nil
 }

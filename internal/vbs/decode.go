@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // backupJSON is one backup as decoded: into a struct of small tolerant fields rather than a map,
@@ -244,4 +245,127 @@ func jsonKind(tok json.Token) string {
 		return "bool"
 	}
 	return "number"
+}
+
+// lazyJSON is a backup decoded for what a selection reads and nothing else: listing ids skips the
+// rest of each backup. service_metadata, the costly part, is kept as text and parsed only where
+// incremental needs it.
+type lazyJSON struct {
+	id, name, snapshotID, zone textField
+	createdAt                  timeField
+	metadata                   mapField
+	isIncremental              boolField
+	serviceMetadata            []byte // raw JSON
+}
+
+func (j *lazyJSON) backupID() (string, bool) { return idOf(&j.id) }
+
+func (j *lazyJSON) UnmarshalJSON(raw []byte) error {
+	*j = lazyJSON{}
+	return j.scan(raw, false)
+}
+
+// lazyKeys are the members a selection reads, as backupJSON names them, and as bytes for folding.
+var (
+	lazyKeys     = []string{"id", "name", "snapshot_id", "availability_zone", "created_at", "metadata", "is_incremental", "service_metadata"}
+	lazyKeyBytes = func() [][]byte {
+		b := make([][]byte, len(lazyKeys))
+		for i, k := range lazyKeys {
+			b[i] = []byte(k)
+		}
+		return b
+	}()
+)
+
+// scan reads the members a selection needs with the package's scanner (raw is valid JSON, which
+// encoding/json checked before handing it over), as encoding/json would decode them into
+// backupJSON: keys match case-insensitively, the last of repeated keys wins, null is no backup at
+// all, and a value other than an object is the same type error. Unless owned, raw is encoding/json's,
+// which an Unmarshaler must not keep, and service_metadata is copied.
+func (j *lazyJSON) scan(raw []byte, owned bool) error {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case string(raw) == "null":
+		return nil
+	case !isObject(raw):
+		kind := map[byte]string{'"': "string", '[': "array", 't': "bool", 'f': "bool"}[raw[0]]
+		if kind == "" {
+			kind = "number"
+		}
+		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[lazyJSON]()}
+	}
+	for key, v := range each(raw) {
+		switch lazyKey(key) {
+		case "id":
+			_ = j.id.UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
+		case "name":
+			_ = j.name.UnmarshalJSON(v)
+		case "snapshot_id":
+			_ = j.snapshotID.UnmarshalJSON(v)
+		case "availability_zone":
+			_ = j.zone.UnmarshalJSON(v)
+		case "created_at":
+			_ = j.createdAt.UnmarshalJSON(v)
+		case "metadata":
+			_ = j.metadata.UnmarshalJSON(v)
+		case "is_incremental":
+			_ = j.isIncremental.UnmarshalJSON(v)
+		case "service_metadata":
+			if j.serviceMetadata = v; !owned {
+				j.serviceMetadata = bytes.Clone(v)
+			}
+		}
+	}
+	return nil
+}
+
+// lazyKey is the member of lazyKeys that key names as encoding/json matches names (exactly, else
+// by Unicode case folding), "" for none.
+func lazyKey(key []byte) string {
+	for _, k := range lazyKeys {
+		if string(key) == k { // no conversion is allocated for a comparison
+			return k
+		}
+	}
+	for i, k := range lazyKeyBytes {
+		if bytes.EqualFold(key, k) {
+			return lazyKeys[i]
+		}
+	}
+	return ""
+}
+
+// selected is what the selection reads of the backup; incremental asks for Backup.Incremental.
+func (j *lazyJSON) selected(incremental bool) Backup {
+	b := Backup{
+		ID: j.id.v, Name: j.name.ptr(), SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
+		CreatedAt: j.createdAt.ptr(), Metadata: j.metadata.v, IsIncremental: j.isIncremental.ptr(),
+	}
+	if incremental {
+		var sm *ServiceMetadata
+		if b.IsIncremental == nil {
+			_, sm, _ = parseServiceMetadata(j.serviceMetadata)
+		}
+		b.Incremental = incrementalOf(b.IsIncremental, sm)
+	}
+	return b
+}
+
+// keptJSON is a lazyJSON with its text kept, so that only the backups selected are decoded in full.
+type keptJSON struct {
+	lazyJSON
+	raw []byte // a copy: encoding/json does not let an Unmarshaler keep its input
+}
+
+func (j *keptJSON) UnmarshalJSON(raw []byte) error {
+	*j = keptJSON{raw: bytes.Clone(raw)}
+	return j.scan(j.raw, true)
+}
+
+// full decodes the whole backup, as a listing does.
+func (j *keptJSON) full() *Backup {
+	var d backupJSON
+	_ = json.Unmarshal(j.raw, &d) // valid JSON, and no field of backupJSON fails to decode
+	b := d.backup()
+	return &b
 }

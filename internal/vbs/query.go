@@ -9,6 +9,33 @@ import (
 	"strings"
 )
 
+// Statuses are the backup statuses the API knows; a filter on any other value silently matches nothing.
+var Statuses = []string{"available", "error", "restoring", "creating", "deleting", "error_deleting", "error_restoring"}
+
+// SortKeys are the sort keys the API accepts.
+var SortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at"}
+
+// SortDirs are the sort directions the API accepts.
+var SortDirs = []string{"asc", "desc"}
+
+// MaxPageSize is the largest page a server hands out by default (Cinder's osapi_max_limit).
+const MaxPageSize = 1000
+
+// ListOpts are the filters of one listing; each maps onto one query parameter.
+type ListOpts struct {
+	Name     string // query name; empty means no filter
+	Status   string // query status
+	VolumeID string // query volume_id
+	SortKey  string // query sort_key
+	SortDir  string // query sort_dir
+	Offset   int64  // query offset, sent on the first request only; 0 means none
+	Limit    int64  // at most this many backups in all; 0 means every backup
+	PageSize int64  // query limit of each request; 0 means the server's own page size
+
+	// Filter is applied by the client to every backup the walk reads; Limit counts its matches.
+	Filter Filter
+}
+
 // Validate checks o against the rules of the data sources' arguments; each error names the
 // argument. It matters most for status, whose typos the API answers with an empty list.
 func (o ListOpts) Validate() error {
