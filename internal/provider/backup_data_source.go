@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,9 +177,8 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	if len(b.Unreadable) > 0 {
 		resp.Diagnostics.AddWarning(unreadableWarning(&vbs.ListSummary{
-			Unreadable: 1, UnreadableAttributes: slices.Sorted(slices.Values(b.Unreadable)),
-			UnreadableSample: fmt.Sprintf("backup %s: %s", b.ID, strings.Join(b.Unreadable, ", ")),
-		}, 1))
+			Unreadable: 1, UnreadableKeys: b.Unreadable, FirstUnreadableID: b.ID, FirstUnreadableKeys: b.Unreadable,
+		}, 1, "volume_key"))
 	}
 	m.backupModel = newBackupModel(b)
 	m.VolumeKey = types.StringNull()

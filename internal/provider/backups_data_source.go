@@ -78,7 +78,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if res.Unreadable > 0 {
-		resp.Diagnostics.AddWarning(unreadableWarning(&res.ListSummary, len(res.Backups)))
+		resp.Diagnostics.AddWarning(unreadableWarning(&res.ListSummary, len(res.Backups), "volume_keys"))
 	}
 	if res.Unsorted != "" {
 		resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
@@ -103,11 +103,14 @@ func unsortedWarning(first string) (string, string) {
 			"match, but " + first + ". The provider read every page instead and selected by its own comparison."
 }
 
-// unreadableWarning is the one warning of a read in which some values could not be read.
-func unreadableWarning(res *vbs.ListSummary, total int) (string, string) {
-	detail := fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: %s.",
-		res.Unreadable, total, strings.Join(res.UnreadableAttributes, ", "), res.UnreadableSample)
-	if slices.Contains(res.UnreadableAttributes, "service_metadata_json") {
+// unreadableWarning is the one warning of a read in which some values could not be read; it names
+// the attributes left null, volumeKey being the data source's attribute of volume keys.
+func unreadableWarning(res *vbs.ListSummary, total int, volumeKey string) (string, string) {
+	attrs := slices.Sorted(slices.Values(unreadableAttributeNames(res.UnreadableKeys, volumeKey)))
+	detail := fmt.Sprintf("%d of %d backups had values that could not be read; those attributes are null (%s). First: backup %s: %s.",
+		res.Unreadable, total, strings.Join(attrs, ", "), res.FirstUnreadableID,
+		strings.Join(unreadableAttributeNames(res.FirstUnreadableKeys, volumeKey), ", "))
+	if slices.Contains(attrs, "service_metadata_json") {
 		detail += " service_metadata_json is null where service_metadata is not valid JSON and may hold a VK key: " +
 			"the volume key's value could not be told apart from the rest of the text, so none of it is shown."
 	}

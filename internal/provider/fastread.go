@@ -104,7 +104,7 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	}
 	resp := &tfprotov6.ReadDataSourceResponse{}
 	if sum.Unreadable > 0 {
-		summary, detail := unreadableWarning(sum, backups.Len())
+		summary, detail := unreadableWarning(sum, backups.Len(), "volume_keys")
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
 			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
 		})

@@ -38,10 +38,22 @@ type Backup struct {
 	ServiceMetadataJSON  *string
 	ServiceMetadata      *ServiceMetadata
 
-	// Unreadable names the attributes whose value could not be read (and so are nil), e.g. "size",
-	// "service_metadata.progress"; it never holds the values themselves, which may be secret.
+	// Unreadable holds the keys of the values that could not be read (and so are nil), as the API
+	// names them (UnreadableKeys lists every one); never the values themselves, which may be secret:
+	//   - "<member>": a member of the backup ("size", "os-bak-tenant-attr:tenant_id"), or for
+	//     description and service_metadata the JSON document that their text is meant to hold;
+	//   - "<member>.<KEY>": one key of that document ("service_metadata.progress",
+	//     "service_metadata.VK", "description.INC");
+	//   - WithheldServiceMetadata: service_metadata's text itself, kept back (ServiceMetadataJSON
+	//     nil) because it is not valid JSON and may hold a volume key that could not be masked.
 	Unreadable []string
 }
+
+// WithheldServiceMetadata is the key, in Backup.Unreadable, of service_metadata text that is kept back.
+const WithheldServiceMetadata = "service_metadata (withheld)"
+
+// UnreadableKeys are every key that Backup.Unreadable can hold, each once.
+var UnreadableKeys = unreadableKeys()
 
 // ServiceMetadata is the parsed service_metadata of a Huawei VBS backup.
 type ServiceMetadata struct {

@@ -10,10 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -72,7 +73,7 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 		return nil, err
 	}
 	sum := &ListSummary{}
-	attrs := map[string]bool{}
+	unreadable := map[string]bool{}
 	var page []Backup
 	sizeHint := 0 // the size of the last page, likely that of the next
 	pages, err := walk(ctx, c, opts, func(j *backupJSON) (bool, bool) {
@@ -83,10 +84,10 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 		}
 		if len(b.Unreadable) > 0 { // only the backups handed on: the warning speaks of those
 			if sum.Unreadable++; sum.Unreadable == 1 {
-				sum.UnreadableSample = fmt.Sprintf("backup %s: %s", b.ID, strings.Join(b.Unreadable, ", "))
+				sum.FirstUnreadableID, sum.FirstUnreadableKeys = b.ID, b.Unreadable
 			}
-			for _, a := range b.Unreadable {
-				attrs[a] = true
+			for _, key := range b.Unreadable {
+				unreadable[key] = true
 			}
 		}
 		if page == nil {
@@ -107,10 +108,7 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 	}
 	sum.Pages = pages
 	sum.Unsorted = sel.unsorted
-	for a := range attrs {
-		sum.UnreadableAttributes = append(sum.UnreadableAttributes, a)
-	}
-	sort.Strings(sum.UnreadableAttributes)
+	sum.UnreadableKeys = slices.Sorted(maps.Keys(unreadable))
 	return sum, nil
 }
 
@@ -173,10 +171,12 @@ type ListSummary struct {
 	Pages int
 	// Unreadable is how many backups had at least one value that could not be read.
 	Unreadable int
-	// UnreadableSample describes the first such backup (id and attribute names, never values).
-	UnreadableSample string
-	// UnreadableAttributes are the names of every attribute that could not be read, sorted, each once.
-	UnreadableAttributes []string
+	// FirstUnreadableID is the id of the first such backup, and FirstUnreadableKeys its Unreadable.
+	FirstUnreadableID   string
+	FirstUnreadableKeys []string
+	// UnreadableKeys are the keys (see Backup.Unreadable) of every value that could not be read,
+	// sorted, each once.
+	UnreadableKeys []string
 	// Unsorted describes the first backup out of the created_at order that the walk relied on to
 	// stop early ("" when the server kept it or nothing relied on it); the walk then read every page.
 	Unsorted string

@@ -467,9 +467,10 @@ func TestListUnreadableSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Unreadable != 2 || res.UnreadableSample != "backup b: size, service_metadata.progress" ||
-		!slices.Equal(res.UnreadableAttributes, []string{"created_at", "service_metadata.progress", "size"}) {
-		t.Errorf("got %d %q %q", res.Unreadable, res.UnreadableSample, res.UnreadableAttributes)
+	if res.Unreadable != 2 || res.FirstUnreadableID != "b" ||
+		!slices.Equal(res.FirstUnreadableKeys, []string{"size", "service_metadata.progress"}) ||
+		!slices.Equal(res.UnreadableKeys, []string{"created_at", "service_metadata.progress", "size"}) {
+		t.Errorf("got %d %q %q %q", res.Unreadable, res.FirstUnreadableID, res.FirstUnreadableKeys, res.UnreadableKeys)
 	}
 }
 

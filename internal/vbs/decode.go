@@ -78,9 +78,10 @@ func (j *backupJSON) backup() Backup {
 		ServiceMetadataJSON: j.ServiceMetadata.text,
 		ServiceMetadata:     j.ServiceMetadata.parsed,
 	}
+	// The keys are the API's own (see Backup.Unreadable and UnreadableKeys).
 	checks := [...]struct {
-		name string
-		bad  bool
+		key string
+		bad bool
 	}{
 		{"name", j.Name.bad},
 		{"status", j.Status.bad},
@@ -95,7 +96,8 @@ func (j *backupJSON) backup() Backup {
 		{"created_at", j.CreatedAt.bad},
 		{"updated_at", j.UpdatedAt.bad},
 		{"data_timestamp", j.DataTimestamp.bad},
-		{"tenant_id", tenant.bad},
+		{"os-bak-tenant-attr:tenant_id", tenant == &j.TenantV2 && tenant.bad},
+		{"os-backup-project-attr:project_id", tenant == &j.ProjectV3 && tenant.bad},
 		{"has_dependent_backups", j.HasDependentBackups.bad},
 		{"is_incremental", j.IsIncremental.bad},
 		{"links", j.Links.bad},
@@ -105,7 +107,7 @@ func (j *backupJSON) backup() Backup {
 	}
 	for _, c := range checks {
 		if c.bad {
-			b.Unreadable = append(b.Unreadable, c.name)
+			b.Unreadable = append(b.Unreadable, c.key)
 		}
 	}
 	b.Incremental = incrementalOf(b.IsIncremental, b.ServiceMetadata)
@@ -114,6 +116,26 @@ func (j *backupJSON) backup() Backup {
 	b.Unreadable = append(b.Unreadable, descUnreadable...)
 	b.Unreadable = append(b.Unreadable, j.ServiceMetadata.unreadable...)
 	return b
+}
+
+// unreadableKeys are the keys that Backup.Unreadable can hold: every member of backupJSON but the
+// id (a backup without a readable one is an error), the keys of description's document, those of
+// service_metadata's and the withheld text.
+func unreadableKeys() []string {
+	var keys []string
+	t := reflect.TypeFor[backupJSON]()
+	for i := range t.NumField() {
+		if key := t.Field(i).Tag.Get("json"); key != "id" {
+			keys = append(keys, key)
+		}
+	}
+	for _, key := range descriptionKeys {
+		keys = append(keys, "description."+key)
+	}
+	for _, key := range serviceMetadataKeys {
+		keys = append(keys, "service_metadata."+key)
+	}
+	return append(keys, WithheldServiceMetadata)
 }
 
 // maxPageBackups bounds the backups of one page, duplicates included: a page holds at most 1000

@@ -1,6 +1,7 @@
 package vbs
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -118,7 +119,7 @@ func TestDecodeUnreadableValues(t *testing.T) {
 		"service_metadata": "{\"progress\": \"x\", \"VK\": \"secret-vk\"}"}]}`
 	backups, next := decodeBackups(t, []byte(body))
 	b := backups[0]
-	want := []string{"name", "size", "created_at", "tenant_id", "is_incremental", "links", "metadata", "description", "service_metadata.progress"}
+	want := []string{"name", "size", "created_at", "os-backup-project-attr:project_id", "is_incremental", "links", "metadata", "description", "service_metadata.progress"}
 	if !slices.Equal(b.Unreadable, want) {
 		t.Errorf("unreadable: got %q, want %q", b.Unreadable, want)
 	}
@@ -191,5 +192,61 @@ func TestBackupID(t *testing.T) {
 		if _, ok := items[0].backupID(); ok != want {
 			t.Errorf("%s: has id %v, want %v", body, ok, want)
 		}
+	}
+}
+
+// TestUnreadableKeysAreWhatTheDecoderReports holds UnreadableKeys to the decoder both ways: every
+// key is reported for a value of the wrong kind (a list), and the keys of service_metadata are
+// exactly the documented ones of fullServiceMetadata, those not kept in Extra. FuzzDecodePage
+// checks that nothing outside UnreadableKeys is ever reported.
+func TestUnreadableKeysAreWhatTheDecoderReports(t *testing.T) {
+	wrong := map[string]any{"id": "b1"}
+	var smKeys []string
+	for _, key := range UnreadableKeys {
+		switch member, inner, nested := strings.Cut(key, "."); {
+		case key == WithheldServiceMetadata:
+		case nested && member == "service_metadata":
+			smKeys = append(smKeys, inner)
+		case !nested:
+			wrong[key] = []int{1}
+		}
+	}
+	sm := map[string]any{}
+	for _, key := range smKeys {
+		sm[key] = []int{1}
+	}
+	smText, _ := json.Marshal(sm)
+	v3only := map[string]any{"id": "b2", "os-backup-project-attr:project_id": []int{1}} // v2's tenant wins when present
+	body, _ := json.Marshal(map[string]any{"backups": []any{
+		wrong, v3only,
+		map[string]any{"id": "b3", "description": `{"DESC": [1], "INC": [1]}`, "service_metadata": string(smText)},
+		map[string]any{"id": "b4", "service_metadata": `{"VK": "s3cr3t",`},
+	}})
+	backups, _ := decodeBackups(t, body)
+	reported := map[string]bool{}
+	for _, b := range backups {
+		for _, key := range b.Unreadable {
+			reported[key] = true
+		}
+	}
+	for _, key := range UnreadableKeys {
+		if !reported[key] {
+			t.Errorf("UnreadableKeys holds %q, which the decoder did not report for a value of the wrong kind", key)
+		}
+	}
+	if len(reported) != len(UnreadableKeys) {
+		t.Errorf("reported %d keys, UnreadableKeys holds %d: %v", len(reported), len(UnreadableKeys), reported)
+	}
+
+	_, parsed, _ := parseServiceMetadata([]byte(quoted(fullServiceMetadata)))
+	var documented []string
+	for key := range each([]byte(fullServiceMetadata)) {
+		if _, extra := parsed.Extra[string(key)]; !extra {
+			documented = append(documented, string(key))
+		}
+	}
+	slices.Sort(documented)
+	if slices.Sort(smKeys); !slices.Equal(smKeys, documented) {
+		t.Errorf("service_metadata keys in UnreadableKeys %q, documented keys the parser reads %q", smKeys, documented)
 	}
 }

@@ -14,19 +14,11 @@ import (
 	"time"
 )
 
-// attributeNames are every name Unreadable may hold: a name, never a value.
-var attributeNames = func() map[string]bool {
+// knownKeys are UnreadableKeys, every key Unreadable may hold: a key, never a value.
+var knownKeys = func() map[string]bool {
 	m := map[string]bool{}
-	for _, n := range strings.Fields(`name status availability_zone volume_id snapshot_id fail_reason container
-		description description_text incremental_requested size object_count created_at updated_at data_timestamp
-		tenant_id has_dependent_backups is_incremental links metadata user_id encryption_key_id service_metadata
-		service_metadata_json`) {
-		m[n] = true
-	}
-	for _, n := range strings.Fields(`deduplicated compressed volume_key bootable backup_url storage_path vm_id
-		service_type storage_type space_saving_rate storage_unit_path cmk_id progress chain_size_mb volume_type
-		host_id backup_type job_id average_rate_mbps`) {
-		m["service_metadata."+n] = true
+	for _, key := range UnreadableKeys {
+		m[key] = true
 	}
 	return m
 }()
@@ -79,9 +71,9 @@ func FuzzDecodePage(f *testing.F) {
 			if b.ID != id || id != idOnly || ok != okOnly {
 				t.Fatalf("backup %d: ids %q %q %q", i, b.ID, id, idOnly)
 			}
-			for _, name := range b.Unreadable {
-				if !attributeNames[name] {
-					t.Fatalf("Unreadable holds %q, not an attribute name", name)
+			for _, key := range b.Unreadable {
+				if !knownKeys[key] {
+					t.Fatalf("Unreadable holds %q, not one of UnreadableKeys", key)
 				}
 			}
 			for _, tm := range []*time.Time{b.CreatedAt, b.UpdatedAt, b.DataTimestamp} {
@@ -155,12 +147,12 @@ func FuzzParseServiceMetadata(f *testing.F) {
 		}
 		raw = []byte(strings.TrimSpace(string(raw)))
 		text, sm, bad := parseServiceMetadata(raw)
-		if (text == nil) != (string(raw) == "null" || slices.Contains(bad, "service_metadata_json")) {
+		if (text == nil) != (string(raw) == "null" || slices.Contains(bad, WithheldServiceMetadata)) {
 			t.Fatalf("%s: text %v", raw, text)
 		}
-		for _, name := range bad {
-			if !attributeNames[name] || !strings.HasPrefix(name, "service_metadata") {
-				t.Fatalf("%s: unreadable %q", raw, name)
+		for _, key := range bad {
+			if !knownKeys[key] || !strings.HasPrefix(key, "service_metadata") {
+				t.Fatalf("%s: unreadable %q", raw, key)
 			}
 		}
 		if sm == nil {
@@ -169,7 +161,7 @@ func FuzzParseServiceMetadata(f *testing.F) {
 		if (sm.Deduplicated == nil) != (sm.Compressed == nil) {
 			t.Fatalf("%s: DL read halfway", raw)
 		}
-		if (sm.ServiceType == nil) != strings.Contains(strings.Join(bad, ","), "service_type") {
+		if (sm.ServiceType == nil) != slices.Contains(bad, "service_metadata.ST") {
 			t.Fatalf("%s: service type %v with %q", raw, sm.ServiceType, bad)
 		}
 	})

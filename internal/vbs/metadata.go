@@ -13,6 +13,14 @@ var (
 	backupTypes  = map[int64]string{0: "full", 1: "incremental"}
 )
 
+// serviceMetadataKeys are the documented keys of service_metadata, which parseServiceMetadataObject
+// maps onto ServiceMetadata, and descriptionKeys those of a JSON description (parseDescription).
+var (
+	serviceMetadataKeys = []string{"DL", "ST", "Type", "VK", "bootable", "backupurl", "SP", "VMID", "BT", "SS", "BP",
+		"CMKID", "progress", "CS", "VT", "OMID", "ebk_T_I", "AT"}
+	descriptionKeys = []string{"DESC", "INC"}
+)
+
 // serviceMetadataField holds service_metadata, parsed as soon as it is decoded because
 // encoding/json does not let an Unmarshaler keep the bytes it is handed.
 type serviceMetadataField struct {
@@ -30,7 +38,7 @@ func (f *serviceMetadataField) UnmarshalJSON(raw []byte) error {
 // surrounding spaces in its own example); an object is tolerated. text is the value as returned
 // (an object as compact JSON text) with every volume key masked (see maskVolumeKeys); text that is
 // not JSON is kept only where it cannot hold a volume key (see mayNameVolumeKey), else it is nil
-// and noted as service_metadata_json. Empty, null and absent give no metadata and no warning.
+// and noted as WithheldServiceMetadata. Empty, null and absent give no metadata and no warning.
 func parseServiceMetadata(raw []byte) (text *string, sm *ServiceMetadata, unreadable []string) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil, nil
@@ -44,9 +52,9 @@ func parseServiceMetadata(raw []byte) (text *string, sm *ServiceMetadata, unread
 		switch {
 		case !validJSON(obj) && mayNameVolumeKey(b):
 			if meantAsJSON {
-				return nil, nil, []string{"service_metadata", "service_metadata_json"}
+				return nil, nil, []string{"service_metadata", WithheldServiceMetadata}
 			}
-			return nil, nil, []string{"service_metadata_json"}
+			return nil, nil, []string{WithheldServiceMetadata}
 		case !validJSON(obj):
 			if meantAsJSON {
 				return ptrTo(string(b)), nil, []string{"service_metadata"}
@@ -190,37 +198,37 @@ func parseServiceMetadataObject(obj []byte) (*ServiceMetadata, []string) {
 		case "ST":
 			v.st.read(raw, parseInt)
 		case "Type":
-			sm.BackupType = r.code(&v.backupType, raw, backupTypes, "backup_type")
+			sm.BackupType = r.code(&v.backupType, raw, backupTypes, "Type")
 		case "VK":
-			sm.VolumeKey = readInto(&r, &v.vk, raw, parseText, "volume_key")
+			sm.VolumeKey = readInto(&r, &v.vk, raw, parseText, "VK")
 		case "bootable":
 			sm.Bootable = readInto(&r, &v.bootable, raw, parseBool, "bootable")
 		case "backupurl":
-			sm.BackupURL = readInto(&r, &v.backupURL, raw, parseText, "backup_url")
+			sm.BackupURL = readInto(&r, &v.backupURL, raw, parseText, "backupurl")
 		case "SP":
-			sm.StoragePath = readInto(&r, &v.sp, raw, parseText, "storage_path")
+			sm.StoragePath = readInto(&r, &v.sp, raw, parseText, "SP")
 		case "VMID":
-			sm.VMID = readInto(&r, &v.vmid, raw, parseText, "vm_id")
+			sm.VMID = readInto(&r, &v.vmid, raw, parseText, "VMID")
 		case "BT":
-			sm.StorageType = readInto(&r, &v.storageType, raw, parseFloat, "storage_type")
+			sm.StorageType = readInto(&r, &v.storageType, raw, parseFloat, "BT")
 		case "SS":
-			sm.SpaceSavingRate = readInto(&r, &v.spaceSavingRate, raw, parseFloat, "space_saving_rate")
+			sm.SpaceSavingRate = readInto(&r, &v.spaceSavingRate, raw, parseFloat, "SS")
 		case "BP":
-			sm.StorageUnitPath = readInto(&r, &v.bp, raw, parseText, "storage_unit_path")
+			sm.StorageUnitPath = readInto(&r, &v.bp, raw, parseText, "BP")
 		case "CMKID":
-			sm.CMKID = readInto(&r, &v.cmkid, raw, parseText, "cmk_id")
+			sm.CMKID = readInto(&r, &v.cmkid, raw, parseText, "CMKID")
 		case "progress":
 			sm.Progress = readInto(&r, &v.progress, raw, parseFloat, "progress")
 		case "CS":
-			sm.ChainSizeMB = readInto(&r, &v.chainSize, raw, parseFloat, "chain_size_mb")
+			sm.ChainSizeMB = readInto(&r, &v.chainSize, raw, parseFloat, "CS")
 		case "VT":
-			sm.VolumeType = readInto(&r, &v.vt, raw, parseText, "volume_type")
+			sm.VolumeType = readInto(&r, &v.vt, raw, parseText, "VT")
 		case "OMID":
-			sm.HostID = readInto(&r, &v.omid, raw, parseText, "host_id")
+			sm.HostID = readInto(&r, &v.omid, raw, parseText, "OMID")
 		case "ebk_T_I":
-			sm.JobID = readInto(&r, &v.jobID, raw, parseText, "job_id")
+			sm.JobID = readInto(&r, &v.jobID, raw, parseText, "ebk_T_I")
 		case "AT":
-			sm.AverageRateMbps = readInto(&r, &v.at, raw, parseFloat, "average_rate_mbps")
+			sm.AverageRateMbps = readInto(&r, &v.at, raw, parseFloat, "AT")
 		default:
 			if sm.Extra == nil {
 				sm.Extra = map[string]string{}
@@ -231,14 +239,14 @@ func parseServiceMetadataObject(obj []byte) (*ServiceMetadata, []string) {
 
 	// DL and ST have documented defaults for an absent key; null is taken as absent.
 	if v.dl.bad || v.dl.v < 0 || v.dl.v > 3 {
-		r.unreadable = append(r.unreadable, r.prefix+"deduplicated", r.prefix+"compressed")
+		r.unreadable = append(r.unreadable, r.prefix+"DL")
 	} else {
 		v.deduplicated = field[bool]{v: v.dl.v&1 != 0, set: true}
 		v.compressed = field[bool]{v: v.dl.v&2 != 0, set: true}
 		sm.Deduplicated, sm.Compressed = v.deduplicated.ptr(), v.compressed.ptr()
 	}
 	if v.st.bad {
-		r.unreadable = append(r.unreadable, r.prefix+"service_type")
+		r.unreadable = append(r.unreadable, r.prefix+"ST")
 	} else {
 		v.serviceType = field[string]{v: codeName(v.st.v, serviceTypes), set: true} // absent: 0, disk
 		sm.ServiceType = v.serviceType.ptr()
@@ -246,27 +254,27 @@ func parseServiceMetadataObject(obj []byte) (*ServiceMetadata, []string) {
 	return sm, r.unreadable
 }
 
-// reader collects the names of the attributes whose values could not be read.
+// reader collects the keys (see Backup.Unreadable) of the values that could not be read.
 type reader struct {
 	prefix     string
 	unreadable []string
 }
 
-// readInto parses one value into f and returns its address; a value that cannot be read is nil
-// and its attribute is noted.
-func readInto[T any](r *reader, f *field[T], raw []byte, parse func([]byte) (T, bool), name string) *T {
+// readInto parses the value of key into f and returns its address; a value that cannot be read is
+// nil and its key is noted.
+func readInto[T any](r *reader, f *field[T], raw []byte, parse func([]byte) (T, bool), key string) *T {
 	f.read(raw, parse)
 	if f.bad {
-		r.unreadable = append(r.unreadable, r.prefix+name)
+		r.unreadable = append(r.unreadable, r.prefix+key)
 	}
 	return f.ptr()
 }
 
 // code reads a numeric code into f as its documented name, or an undocumented one as its decimal
 // text.
-func (r *reader) code(f *field[string], raw []byte, names map[int64]string, name string) *string {
+func (r *reader) code(f *field[string], raw []byte, names map[int64]string, key string) *string {
 	var n field[int64]
-	if readInto(r, &n, raw, parseInt, name) == nil {
+	if readInto(r, &n, raw, parseInt, key) == nil {
 		return nil
 	}
 	*f = field[string]{v: codeName(n.v, names), set: true}
@@ -295,7 +303,7 @@ func parseDescription(desc *string) (text *string, incremental *bool, unreadable
 	if !validJSON(obj) {
 		return desc, nil, []string{"description"}
 	}
-	var r reader
+	r := reader{prefix: "description."}
 	var values struct {
 		text        field[string]
 		incremental field[bool]
@@ -303,9 +311,9 @@ func parseDescription(desc *string) (text *string, incremental *bool, unreadable
 	for key, v := range each(obj) {
 		switch string(key) {
 		case "DESC":
-			text = readInto(&r, &values.text, v, parseText, "description_text")
+			text = readInto(&r, &values.text, v, parseText, "DESC")
 		case "INC":
-			incremental = readInto(&r, &values.incremental, v, parseBool, "incremental_requested")
+			incremental = readInto(&r, &values.incremental, v, parseBool, "INC")
 		}
 	}
 	return text, incremental, r.unreadable

@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbssim"
+)
+
+// TestUnreadableAttributesCoverTheClient: every key the client can report unreadable maps to
+// attributes that vbs_backup and an element of vbs_backups have, and the table names no key that the
+// client cannot report; a new key in the client without a mapping fails here.
+func TestUnreadableAttributesCoverTheClient(t *testing.T) {
+	one := dataSourceAttributes(t, NewBackupDataSource())
+	list := dataSourceAttributes(t, NewBackupsDataSource())
+	element := list["backups"].(schema.ListNestedAttribute).NestedObject.Attributes
+	for _, key := range vbs.UnreadableKeys {
+		attrs := unreadableAttributes[key]
+		if len(attrs) == 0 {
+			t.Errorf("the client reports %q, which unreadableAttributes does not map", key)
+		}
+		for _, a := range attrs {
+			if a == volumeKeyAttribute {
+				if _, ok := one["volume_key"]; !ok {
+					t.Errorf("%q: vbs_backup has no volume_key", key)
+				}
+				if _, ok := list["volume_keys"]; !ok {
+					t.Errorf("%q: vbs_backups has no volume_keys", key)
+				}
+				continue
+			}
+			if !hasAttribute(one, a) || !hasAttribute(element, a) {
+				t.Errorf("%q maps to %q, which is not an attribute of vbs_backup and of an element of vbs_backups", key, a)
+			}
+		}
+	}
+	for key := range unreadableAttributes {
+		if !slices.Contains(vbs.UnreadableKeys, key) {
+			t.Errorf("unreadableAttributes maps %q, which the client never reports", key)
+		}
+	}
+}
+
+func TestUnreadableAttributeNames(t *testing.T) {
+	keys := []string{"size", "service_metadata.DL", "service_metadata.VK", "os-bak-tenant-attr:tenant_id",
+		"os-backup-project-attr:project_id", vbs.WithheldServiceMetadata}
+	want := []string{"size", "service_metadata.deduplicated", "service_metadata.compressed", "volume_keys", "tenant_id",
+		"service_metadata_json"}
+	if got := unreadableAttributeNames(keys, "volume_keys"); !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func dataSourceAttributes(t *testing.T, d datasource.DataSource) map[string]schema.Attribute {
+	t.Helper()
+	var resp datasource.SchemaResponse
+	d.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp.Schema.Attributes
+}
+
+// hasAttribute reports whether the dotted path names an attribute of attrs, through single nested ones.
+func hasAttribute(attrs map[string]schema.Attribute, path string) bool {
+	name, rest, nested := strings.Cut(path, ".")
+	a, ok := attrs[name]
+	if !ok || !nested {
+		return ok
+	}
+	single, ok := a.(schema.SingleNestedAttribute)
+	return ok && hasAttribute(single.Attributes, rest)
+}
+
+// TestUnreadableWarningNamesAttributes: the one warning names the attributes left null, not the
+// API's keys: vbs_backup's volume key is volume_key, that of vbs_backups volume_keys, and DL both
+// of the attributes it sets.
+func TestUnreadableWarningNamesAttributes(t *testing.T) {
+	b := vbssim.Example()[0]
+	b.Override = map[string]json.RawMessage{
+		"service_metadata":                  json.RawMessage(`"{\"VK\": [1], \"DL\": 9, \"progress\": \"soon\"}"`),
+		"os-backup-project-attr:project_id": json.RawMessage(`{}`),
+	}
+	sim := vbssim.NewTest(t, vbssim.Config{Backups: []vbssim.Backup{b}})
+	providerArgs := map[string]tftypes.Value{
+		"endpoint": tftypes.NewValue(tftypes.String, sim.Endpoint("v3", b.ProjectID)),
+		"token":    tftypes.NewValue(tftypes.String, vbssim.DefaultToken),
+	}
+	first := "First: backup " + b.ID + ": tenant_id, "
+	for _, tc := range []struct {
+		dataSource, want string
+	}{
+		{"vbs_backup", "1 of 1 backups had values that could not be read; those attributes are null (service_metadata.compressed, " +
+			"service_metadata.deduplicated, service_metadata.progress, tenant_id, volume_key). " + first +
+			"volume_key, service_metadata.progress, service_metadata.deduplicated, service_metadata.compressed."},
+		{"vbs_backups", "1 of 1 backups had values that could not be read; those attributes are null (service_metadata.compressed, " +
+			"service_metadata.deduplicated, service_metadata.progress, tenant_id, volume_keys). " + first +
+			"volume_keys, service_metadata.progress, service_metadata.deduplicated, service_metadata.compressed."},
+	} {
+		resp := protocolRead(t, testAccProtoV6ProviderFactories["vbs"], providerArgs, tc.dataSource, nil)
+		if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
+			resp.Diagnostics[0].Detail != tc.want {
+			t.Errorf("%s: %s\nwant the one warning %q", tc.dataSource, diagsString(resp.Diagnostics), tc.want)
+		}
+	}
+}
