@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
 // ExampleProjectID is the project of the API document's example response.
@@ -163,13 +161,13 @@ func (g *generator) uuid() string {
 
 // status covers every status in the first backups, then is mostly available.
 func (g *generator) status(i int) string {
-	if i < len(vbs.Statuses) {
-		return vbs.Statuses[i]
+	if i < len(Statuses) {
+		return Statuses[i]
 	}
 	if g.chance(70) {
 		return "available"
 	}
-	return vbs.Statuses[g.rng.IntN(len(vbs.Statuses))]
+	return Statuses[g.rng.IntN(len(Statuses))]
 }
 
 // timestamp writes t in one of the forms the API uses; most have no zone, as Cinder writes them.

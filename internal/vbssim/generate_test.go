@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
 func TestGenerateIsDeterministic(t *testing.T) {
@@ -90,7 +88,7 @@ func TestGenerateCoversWhatClientsMustHandle(t *testing.T) {
 		}
 		mark(m["VK"] != nil && b.EncryptionKeyID != nil, "VK on an encrypted backup")
 	}
-	for _, s := range vbs.Statuses {
+	for _, s := range Statuses {
 		if !seen["status "+s] {
 			t.Errorf("no backup with status %s", s)
 		}

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
 // unreachableHost is where an UnreachableNextLink fault points: a loopback address nothing listens on.
@@ -149,6 +147,23 @@ func (s *Server) microversion(r *http.Request, apiVersion string) (int, http.Hea
 	return minor, http.Header{"Openstack-Api-Version": {fmt.Sprintf("volume 3.%d", minor)}, "Vary": {"OpenStack-API-Version"}}, nil
 }
 
+// The simulator's own view of the API's enums, written down from Cinder (2023.1) and the VBS API
+// document rather than taken from the client, so that a wrong enum in the client fails a test.
+var (
+	// Statuses are the statuses a listed backup can have: Cinder's backup statuses but deleted (a
+	// deleted backup is not listed), and error_restoring, which only VBS has.
+	Statuses = []string{"available", "error", "restoring", "creating", "deleting", "error_deleting", "error_restoring"}
+	// SortKeys are the sort keys a listing accepts, those of the VBS API document; real Cinder
+	// rejects container_format and disk_format, which are no backup columns, and the simulator
+	// orders by them as by their tie-breaks (see dataset.compare).
+	SortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id", "created_at", "updated_at"}
+	// SortDirs are the sort directions a listing accepts.
+	SortDirs = []string{"asc", "desc"}
+)
+
+// DefaultMaxLimit is Cinder's default osapi_max_limit, the page size of a listing without limit.
+const DefaultMaxLimit = 1000
+
 // listParams are the query parameters a listing understands; any other is a filter Cinder does not know.
 var listParams = []string{"name", "status", "volume_id", "sort_key", "sort_dir", "limit", "offset", "marker"}
 
@@ -181,13 +196,13 @@ func (s *Server) parseListQuery(values url.Values, apiVersion string, minor int)
 	}
 	if key := values.Get("sort_key"); key != "" {
 		// Before 3.37 Cinder does not translate name to its column display_name.
-		if !slices.Contains(vbs.SortKeys, key) || (key == "name" && apiVersion == "v3" && minor < mvSortByName) {
+		if !slices.Contains(SortKeys, key) || (key == "name" && apiVersion == "v3" && minor < mvSortByName) {
 			return bad("Invalid sort key")
 		}
 		q.spec.key = key
 	}
 	if dir := values.Get("sort_dir"); dir != "" {
-		if !slices.Contains(vbs.SortDirs, dir) {
+		if !slices.Contains(SortDirs, dir) {
 			return bad("Invalid input received: Unknown sort direction, must be 'desc' or 'asc'")
 		}
 		q.spec.desc = dir == "desc"

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
 // exampleResponse is the backups of the API document's example response, verbatim.
@@ -139,8 +137,8 @@ func TestDefaultOrderIsCreatedAtDescThenID(t *testing.T) {
 func TestEverySortKeyAndDirectionWalksEveryBackupOnceInOrder(t *testing.T) {
 	backups := testBackups(250)
 	s := NewTest(t, Config{Backups: backups})
-	for _, key := range vbs.SortKeys {
-		for _, dir := range vbs.SortDirs {
+	for _, key := range SortKeys {
+		for _, dir := range SortDirs {
 			t.Run(key+"_"+dir, func(t *testing.T) {
 				got, _ := walk(t, s, "v3", "sort_key="+key+"&sort_dir="+dir+"&limit=17",
 					"OpenStack-API-Version", "volume 3.64")
@@ -239,8 +237,8 @@ func TestLimitDefaultsToAndIsCappedAtMaxLimit(t *testing.T) {
 		t.Errorf("limit=0: got %d backups and next %q, want none", len(p.Backups), p.next())
 	}
 	big := NewTest(t, Config{Backups: Generate(1005, 1, DefaultProjectID)})
-	if p := list(t, big, "v2", "limit=5000"); len(p.Backups) != vbs.MaxPageSize {
-		t.Errorf("default cap: got %d backups, want %d", len(p.Backups), vbs.MaxPageSize)
+	if p := list(t, big, "v2", "limit=5000"); len(p.Backups) != DefaultMaxLimit {
+		t.Errorf("default cap: got %d backups, want %d", len(p.Backups), DefaultMaxLimit)
 	}
 }
 

@@ -3,7 +3,8 @@
 // verification, optional TLS and scripted faults, for tests, benchmarks and the demo.
 //
 // It listens on a loopback address only and never dials anything. Its behaviour follows real
-// Cinder (2023.1) where the two differ from intuition: see SPEC.md "API facts".
+// Cinder (2023.1) where the two differ from intuition (DESIGN.md, "One API, two services"), and it
+// does not import the client, so that the client's view of the API is tested against another one.
 package vbssim
 
 import (
@@ -22,8 +23,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
 // Defaults of the zero Config: one domain, two projects, one user who is a member of both,
@@ -171,7 +170,7 @@ func withDefaults(cfg Config) Config {
 		cfg.Addr = "127.0.0.1:0"
 	}
 	if cfg.MaxLimit <= 0 {
-		cfg.MaxLimit = vbs.MaxPageSize
+		cfg.MaxLimit = DefaultMaxLimit
 	}
 	if cfg.MaxMicroversion == "" {
 		cfg.MaxMicroversion = DefaultMicroversion
