@@ -1,123 +1,100 @@
-package vbs
+// The client against the simulator, whose view of the API is its own (package vbssim imports no
+// client code): a page walk that drifted from Cinder's paging fails here. A test serves a stub
+// instead only where it needs a page the simulator never writes; its comment says which.
+package vbs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbssim"
 )
 
-// fakeCinder pages through ids the way Cinder does: offset and marker both apply, limit is capped
-// at maxLimit, and a full page carries a next link that copies every query parameter (offset
-// included) and adds the marker. Next links point at nextBase, by default the private address
-// and wrong path of the API's own example.
-type fakeCinder struct {
-	ids      []string
-	maxLimit int
-	nextBase string
-
-	mu       sync.Mutex
-	requests []*url.URL
-	headers  []http.Header
+// simulator serves n backups, id-000000 newest, so that the listing's default order (created_at
+// descending) is the order of their ids; its next links name a private address and a path that
+// does not exist (/{project_id}/backups), as the API document's example does.
+func simulator(t *testing.T, n int, cfg vbssim.Config) (*vbssim.Server, []string) {
+	t.Helper()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("id-%06d", i)
+		cfg.Backups = append(cfg.Backups, vbssim.Backup{
+			ID: ids[i], Status: "available", VolumeID: "2748f2f2-4394-4e6e-af8d-8dd34496c024", Size: 40,
+			CreatedAt: start.Add(-time.Duration(i) * time.Minute).Format("2006-01-02T15:04:05.000000"),
+			ProjectID: vbssim.DefaultProjectID,
+		})
+	}
+	cfg.LinkHost, cfg.BookmarkNextLinks = "http://127.0.0.2:1", true
+	return vbssim.NewTest(t, cfg), ids
 }
 
-func newFakeCinder(n int) *fakeCinder {
-	return &fakeCinder{ids: seqIDs(0, n), maxLimit: 1000, nextBase: "http://127.0.0.2:1/b23b/backups"}
+// simClient is a client of the simulator's v3 endpoint of the default project, and its service client.
+func simClient(t *testing.T, sim *vbssim.Server) (*vbs.Client, *gophercloud.ServiceClient) {
+	t.Helper()
+	sc := vbs.NewTestServiceClient(t, sim.Endpoint("v3", vbssim.DefaultProjectID)+"/", vbssim.DefaultToken)
+	return vbs.NewClient(sc), sc
 }
 
-func (f *fakeCinder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.requests = append(f.requests, r.URL)
-	f.headers = append(f.headers, r.Header.Clone())
-	f.mu.Unlock()
-
-	q := r.URL.Query()
-	start := 0
-	if m := q.Get("marker"); m != "" {
-		i := slices.Index(f.ids, m)
-		if i < 0 {
-			writeJSON(w, http.StatusNotFound, `{"itemNotFound": {"code": 404, "message": "Backup `+m+` could not be found."}}`)
-			return
-		}
-		start = i + 1
-	}
-	offset, _ := strconv.Atoi(q.Get("offset"))
-	start = min(start+offset, len(f.ids))
-	limit := f.maxLimit
-	if l, err := strconv.Atoi(q.Get("limit")); err == nil {
-		limit = min(l, f.maxLimit)
-	}
-	ids := f.ids[start:min(start+limit, len(f.ids))]
-	next := ""
-	if len(ids) == limit {
-		q.Set("marker", ids[len(ids)-1])
-		next = f.nextBase + "?" + q.Encode()
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(pageJSON(testingTB{}, next, ids...))
-}
-
-// testingTB lets pageJSON run inside a handler, where Fatal must not be called.
-type testingTB struct{ testing.TB }
-
-func (testingTB) Helper()               {}
-func (testingTB) Fatal(args ...any)     { panic(fmt.Sprint(args...)) }
-func (testingTB) Errorf(string, ...any) {}
-
-func (f *fakeCinder) queries() []url.Values {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// queries are the queries of the listings the simulator received, in order.
+func queries(t *testing.T, sim *vbssim.Server) []url.Values {
+	t.Helper()
 	var qs []url.Values
-	for _, u := range f.requests {
-		qs = append(qs, u.Query())
+	for _, r := range sim.Requests() {
+		if !strings.HasSuffix(r.Path, "/backups/detail") {
+			continue
+		}
+		q, err := url.ParseQuery(r.RawQuery)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, q)
 	}
 	return qs
 }
 
-func writeJSON(w http.ResponseWriter, status int, body string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(body))
-}
-
-// serve starts h on 127.0.0.1 and returns a client whose endpoint is its /v3/p/.
-func serve(t *testing.T, h http.Handler) *Client {
+// stub starts h on 127.0.0.1 and returns a client whose endpoint is its /v3/p/.
+func stub(t *testing.T, h http.Handler) *vbs.Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return NewClient(testServiceClient(t, srv.URL+"/v3/p/"))
+	return vbs.NewClient(vbs.NewTestServiceClient(t, srv.URL+"/v3/p/", "test-token"))
 }
 
-func backupIDs(backups []Backup) []string {
-	ids := make([]string, len(backups))
-	for i, b := range backups {
-		ids[i] = b.ID
-	}
-	return ids
-}
+func ptrTo[T any](v T) *T { return &v }
 
-// TestListOffsetOnlyOnFirstRequest is SPEC's offset trap: Cinder copies offset into every next link,
-// so following the links as given would skip 5 more rows on every page.
+// writeJSON and backupIDs are the internal tests' helpers, shared through export_test.go.
+var (
+	writeJSON = vbs.WriteJSON
+	backupIDs = vbs.BackupIDs
+)
+
+// TestListOffsetOnlyOnFirstRequest: Cinder copies offset into every next link (DESIGN.md, "offset in
+// next links"), so following the links as given would skip 5 more rows on every page.
 func TestListOffsetOnlyOnFirstRequest(t *testing.T) {
-	fake := newFakeCinder(250)
-	res, err := serve(t, fake).ListBackups(context.Background(), ListOpts{Offset: 5, PageSize: 100})
+	sim, all := simulator(t, 250, vbssim.Config{})
+	c, _ := simClient(t, sim)
+	res, err := c.ListBackups(context.Background(), vbs.ListOpts{Offset: 5, PageSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := backupIDs(res.Backups), fake.ids[5:]; !slices.Equal(got, want) {
+	if got, want := backupIDs(res.Backups), all[5:]; !slices.Equal(got, want) {
 		t.Fatalf("got %d backups (%v...), want the %d after the offset", len(got), got[:min(3, len(got))], len(want))
 	}
-	qs := fake.queries()
+	qs := queries(t, sim)
 	if len(qs) != 3 || res.Pages != 3 {
 		t.Fatalf("requests %d, pages %d; want 3", len(qs), res.Pages)
 	}
@@ -134,37 +111,41 @@ func TestListOffsetOnlyOnFirstRequest(t *testing.T) {
 // TestListFollowsNextLinkOnConfiguredEndpoint: next links name a private host and a wrong path
 // (as in the API's example); every request must still reach the configured backups/detail.
 func TestListFollowsNextLinkOnConfiguredEndpoint(t *testing.T) {
-	fake := newFakeCinder(5)
-	fake.maxLimit = 2
-	ids, err := serve(t, fake).ListBackupIDs(context.Background(), ListOpts{})
+	sim, all := simulator(t, 5, vbssim.Config{MaxLimit: 2})
+	c, _ := simClient(t, sim)
+	ids, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(ids, fake.ids) {
+	if !slices.Equal(ids, all) {
 		t.Errorf("ids %v", ids)
 	}
-	if len(fake.requests) != 3 {
-		t.Fatalf("%d requests, want 3", len(fake.requests))
+	requests := sim.Requests()
+	if len(requests) != 3 {
+		t.Fatalf("%d requests, want 3", len(requests))
 	}
-	for _, u := range fake.requests {
-		if u.Path != "/v3/p/backups/detail" {
-			t.Errorf("request to %s, want /v3/p/backups/detail", u.Path)
+	for _, r := range requests {
+		if want := "/v3/" + vbssim.DefaultProjectID + "/backups/detail"; r.Path != want {
+			t.Errorf("request to %s, want %s", r.Path, want)
 		}
 	}
 }
 
 func TestListEndpointWithoutTrailingSlash(t *testing.T) {
-	fake := newFakeCinder(1)
-	c := serve(t, fake)
-	c.sc.Endpoint = strings.TrimSuffix(c.sc.Endpoint, "/")
-	if _, err := c.ListBackupIDs(context.Background(), ListOpts{}); err != nil || fake.requests[0].Path != "/v3/p/backups/detail" {
-		t.Errorf("err %v, requests %v", err, fake.requests)
+	sim, _ := simulator(t, 1, vbssim.Config{})
+	c, sc := simClient(t, sim)
+	sc.Endpoint = strings.TrimSuffix(sc.Endpoint, "/")
+	if _, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{}); err != nil ||
+		sim.Requests()[0].Path != "/v3/"+vbssim.DefaultProjectID+"/backups/detail" {
+		t.Errorf("err %v, requests %v", err, sim.Requests())
 	}
 }
 
+// A stub: the simulator's RepeatNextLink repeats the request's own marker; this link repeats one
+// marker across pages that each bring a new backup.
 func TestListRepeatedNextLinkFails(t *testing.T) {
 	requests := 0
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests++
 		if requests > 10 { // a client without the check: end the test instead of looping
 			writeJSON(w, 200, `{"backups": []}`)
@@ -173,7 +154,7 @@ func TestListRepeatedNextLinkFails(t *testing.T) {
 		// Every page links to the same marker: following it would never end.
 		writeJSON(w, 200, fmt.Sprintf(`{"backups": [{"id": "b%d"}], "backups_links": [{"rel": "next", "href": "http://127.0.0.2:1/x/backups?marker=m"}]}`, requests))
 	}))
-	_, err := c.ListBackups(context.Background(), ListOpts{})
+	_, err := c.ListBackups(context.Background(), vbs.ListOpts{})
 	if err == nil || !strings.Contains(err.Error(), "server repeated a next link after page 2") ||
 		!strings.Contains(err.Error(), "/v3/p/backups/detail?marker=m was page 2 already") {
 		t.Fatalf("got %v", err)
@@ -183,15 +164,17 @@ func TestListRepeatedNextLinkFails(t *testing.T) {
 	}
 }
 
+// A stub: it tells the first occurrence of a duplicate from a later one by fields that the
+// simulator's duplicates do not have.
 func TestListDuplicateIDsKeptOnce(t *testing.T) {
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("marker") == "" {
 			writeJSON(w, 200, `{"backups": [{"id": "a"}, {"id": "b"}, {"id": "a", "name": "second"}], "backups_links": [{"rel": "next", "href": "/?marker=b"}]}`)
 			return
 		}
 		writeJSON(w, 200, `{"backups": [{"id": "b", "name": "again"}, {"id": "c"}]}`)
 	}))
-	res, err := c.ListBackups(context.Background(), ListOpts{})
+	res, err := c.ListBackups(context.Background(), vbs.ListOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +184,7 @@ func TestListDuplicateIDsKeptOnce(t *testing.T) {
 	if res.Backups[0].Name != nil || res.Backups[1].Name != nil {
 		t.Error("the first occurrence must be kept")
 	}
-	ids, err := c.ListBackupIDs(context.Background(), ListOpts{})
+	ids, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{})
 	if err != nil || !slices.Equal(ids, []string{"a", "b", "c"}) {
 		t.Errorf("ids %v, %v", ids, err)
 	}
@@ -210,29 +193,30 @@ func TestListDuplicateIDsKeptOnce(t *testing.T) {
 func TestListLimit(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
-		opts          ListOpts
+		opts          vbs.ListOpts
 		n             int
 		wantLimits    []string // query limit of each request
 		wantCollected int
 	}{
-		{"limit across pages", ListOpts{Limit: 150, PageSize: 100}, 250, []string{"100", "50"}, 150},
-		{"limit below page size", ListOpts{Limit: 30, PageSize: 100}, 250, []string{"30"}, 30},
-		{"limit alone asks the server cap", ListOpts{Limit: 1500}, 2500, []string{"1000", "500"}, 1500},
-		{"limit above the total", ListOpts{Limit: 500, PageSize: 100}, 120, []string{"100", "100"}, 120},
-		{"page size alone", ListOpts{PageSize: 7}, 20, []string{"7", "7", "7"}, 20},
-		{"neither", ListOpts{}, 20, []string{""}, 20},
+		{"limit across pages", vbs.ListOpts{Limit: 150, PageSize: 100}, 250, []string{"100", "50"}, 150},
+		{"limit below page size", vbs.ListOpts{Limit: 30, PageSize: 100}, 250, []string{"30"}, 30},
+		{"limit alone asks the server cap", vbs.ListOpts{Limit: 1500}, 2500, []string{"1000", "500"}, 1500},
+		{"limit above the total", vbs.ListOpts{Limit: 500, PageSize: 100}, 120, []string{"100", "100"}, 120},
+		{"page size alone", vbs.ListOpts{PageSize: 7}, 20, []string{"7", "7", "7"}, 20},
+		{"neither", vbs.ListOpts{}, 20, []string{""}, 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := newFakeCinder(tc.n)
-			ids, err := serve(t, fake).ListBackupIDs(context.Background(), tc.opts)
+			sim, all := simulator(t, tc.n, vbssim.Config{})
+			c, _ := simClient(t, sim)
+			ids, err := c.ListBackupIDs(context.Background(), tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(ids, fake.ids[:tc.wantCollected]) {
+			if !slices.Equal(ids, all[:tc.wantCollected]) {
 				t.Errorf("got %d ids, want %d", len(ids), tc.wantCollected)
 			}
 			var limits []string
-			for _, q := range fake.queries() {
+			for _, q := range queries(t, sim) {
 				limits = append(limits, q.Get("limit"))
 			}
 			if !slices.Equal(limits, tc.wantLimits) {
@@ -242,9 +226,10 @@ func TestListLimit(t *testing.T) {
 	}
 }
 
+// A stub: duplicates within the first page, which the simulator never serves there.
 func TestListLimitWithDuplicatesAsksForTheRest(t *testing.T) {
 	var limits []string
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limits = append(limits, r.URL.Query().Get("limit"))
 		if r.URL.Query().Get("marker") == "" {
 			writeJSON(w, 200, `{"backups": [{"id": "a"}, {"id": "a"}, {"id": "b"}], "backups_links": [{"rel": "next", "href": "?marker=b"}]}`)
@@ -252,15 +237,16 @@ func TestListLimitWithDuplicatesAsksForTheRest(t *testing.T) {
 		}
 		writeJSON(w, 200, `{"backups": [{"id": "c"}, {"id": "d"}]}`)
 	}))
-	ids, err := c.ListBackupIDs(context.Background(), ListOpts{Limit: 3})
+	ids, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{Limit: 3})
 	if err != nil || !slices.Equal(ids, []string{"a", "b", "c"}) || !slices.Equal(limits, []string{"3", "1"}) {
 		t.Errorf("ids %v, limits %v, err %v", ids, limits, err)
 	}
 }
 
+// A stub: a next link that lost the configured filters, which the simulator always copies.
 func TestListFiltersOnEveryRequest(t *testing.T) {
 	var qs []url.Values
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		qs = append(qs, r.URL.Query())
 		if len(qs) == 1 {
 			// A next link that lost the filters and carries an extra parameter.
@@ -269,7 +255,7 @@ func TestListFiltersOnEveryRequest(t *testing.T) {
 		}
 		writeJSON(w, 200, `{"backups": [{"id": "b"}]}`)
 	}))
-	opts := ListOpts{Name: "n b", Status: "available", VolumeID: "v", SortKey: "size", SortDir: "desc", PageSize: 1}
+	opts := vbs.ListOpts{Name: "n b", Status: "available", VolumeID: "v", SortKey: "size", SortDir: "desc", PageSize: 1}
 	if _, err := c.ListBackupIDs(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -283,9 +269,10 @@ func TestListFiltersOnEveryRequest(t *testing.T) {
 	}
 }
 
+// A stub: an empty page with a next link, which the simulator writes only for a full page.
 func TestListEmptyPageWithNextLinkEnds(t *testing.T) {
 	requests := 0
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests++
 		next := fmt.Sprintf(`[{"rel": "next", "href": "?marker=m%d"}]`, requests)
 		if requests > 10 { // a client without the check: end the test instead of looping
@@ -293,7 +280,7 @@ func TestListEmptyPageWithNextLinkEnds(t *testing.T) {
 		}
 		writeJSON(w, 200, `{"backups": [], "backups_links": `+next+`}`)
 	}))
-	res, err := c.ListBackups(context.Background(), ListOpts{})
+	res, err := c.ListBackups(context.Background(), vbs.ListOpts{})
 	if err != nil || len(res.Backups) != 0 || requests != 1 || res.Pages != 1 {
 		t.Errorf("err %v, backups %d, requests %d, pages %d", err, len(res.Backups), requests, res.Pages)
 	}
@@ -301,50 +288,52 @@ func TestListEmptyPageWithNextLinkEnds(t *testing.T) {
 
 // TestListExactFitCostsOneEmptyPage: Cinder links a full last page to an empty one.
 func TestListExactFitCostsOneEmptyPage(t *testing.T) {
-	fake := newFakeCinder(4)
-	ids, err := serve(t, fake).ListBackupIDs(context.Background(), ListOpts{PageSize: 2})
-	if err != nil || len(ids) != 4 || len(fake.requests) != 3 {
-		t.Errorf("ids %v, requests %d, err %v", ids, len(fake.requests), err)
+	sim, _ := simulator(t, 4, vbssim.Config{})
+	c, _ := simClient(t, sim)
+	ids, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{PageSize: 2})
+	if err != nil || len(ids) != 4 || len(sim.Requests()) != 3 {
+		t.Errorf("ids %v, requests %d, err %v", ids, len(sim.Requests()), err)
 	}
 }
 
 func TestListContextCancelled(t *testing.T) {
 	t.Run("before the first request", func(t *testing.T) {
-		fake := newFakeCinder(3)
+		sim, _ := simulator(t, 3, vbssim.Config{})
+		c, _ := simClient(t, sim)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := serve(t, fake).ListBackups(ctx, ListOpts{})
-		if !errors.Is(err, context.Canceled) || len(fake.requests) != 0 {
-			t.Errorf("err %v, requests %d", err, len(fake.requests))
+		_, err := c.ListBackups(ctx, vbs.ListOpts{})
+		if !errors.Is(err, context.Canceled) || len(sim.Requests()) != 0 {
+			t.Errorf("err %v, requests %d", err, len(sim.Requests()))
 		}
 	})
 	t.Run("between pages", func(t *testing.T) {
-		fake := newFakeCinder(10)
-		fake.maxLimit = 2
-		c := serve(t, fake)
+		sim, _ := simulator(t, 10, vbssim.Config{MaxLimit: 2})
+		c, _ := simClient(t, sim)
 		ctx, cancel := context.WithCancel(context.Background())
 		c.Log = func(context.Context, string, map[string]any) { cancel() }
-		_, err := c.ListBackups(ctx, ListOpts{})
-		if !errors.Is(err, context.Canceled) || len(fake.requests) != 1 || !strings.Contains(err.Error(), "before page 2") {
-			t.Errorf("err %v, requests %d", err, len(fake.requests))
+		_, err := c.ListBackups(ctx, vbs.ListOpts{})
+		if !errors.Is(err, context.Canceled) || len(sim.Requests()) != 1 || !strings.Contains(err.Error(), "before page 2") {
+			t.Errorf("err %v, requests %d", err, len(sim.Requests()))
 		}
 	})
+	// Stubs: a server that hangs mid-request or mid-body until the client gives up.
 	t.Run("during a request", func(t *testing.T) {
 		entered := make(chan struct{})
-		c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			close(entered)
 			<-r.Context().Done()
 		}))
 		ctx, cancel := context.WithCancel(context.Background())
 		go func() { <-entered; cancel() }()
 		start := time.Now()
-		_, err := c.ListBackups(ctx, ListOpts{})
+		_, err := c.ListBackups(ctx, vbs.ListOpts{})
 		if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "page 1 (GET http://127.0.0.1:") || time.Since(start) > 5*time.Second {
 			t.Errorf("err %v after %v", err, time.Since(start))
 		}
 	})
 	t.Run("while reading the body", func(t *testing.T) {
-		c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write([]byte(`{"backups": [`))
 			w.(http.Flusher).Flush()
@@ -352,7 +341,7 @@ func TestListContextCancelled(t *testing.T) {
 		}))
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
-		_, err := c.ListBackups(ctx, ListOpts{})
+		_, err := c.ListBackups(ctx, vbs.ListOpts{})
 		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "reading the response") {
 			t.Errorf("err %v", err)
 		}
@@ -360,26 +349,21 @@ func TestListContextCancelled(t *testing.T) {
 }
 
 func TestListAPIError(t *testing.T) {
-	fake := newFakeCinder(3)
-	fake.maxLimit = 2
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Has("marker") {
-			w.Header().Set("X-Openstack-Request-Id", "req-123")
-			writeJSON(w, 400, `{"badRequest": {"code": 400, "message": "Invalid sort key"}}`)
-			return
-		}
-		fake.ServeHTTP(w, r)
-	}))
-	_, err := c.ListBackups(context.Background(), ListOpts{SortKey: "size"})
-	var apiErr *APIError
+	sim, _ := simulator(t, 3, vbssim.Config{MaxLimit: 2})
+	sim.Inject(vbssim.Fault{Path: "/backups/detail", OnRequest: 2, Status: http.StatusBadRequest,
+		Body: `{"badRequest": {"code": 400, "message": "Invalid sort key"}}`})
+	c, sc := simClient(t, sim)
+	_, err := c.ListBackups(context.Background(), vbs.ListOpts{SortKey: "size"})
+	var apiErr *vbs.APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("got %T %v", err, err)
 	}
-	wantURL := strings.TrimSuffix(c.sc.Endpoint, "/v3/p/") + "/v3/p/backups/detail?marker=id-000001&sort_key=size"
-	if apiErr.Page != 2 || apiErr.StatusCode != 400 || apiErr.Message != "Invalid sort key" || apiErr.RequestID != "req-123" || apiErr.URL != wantURL {
+	wantURL := sc.Endpoint + "backups/detail?marker=id-000001&sort_key=size"
+	if apiErr.Page != 2 || apiErr.StatusCode != 400 || apiErr.Message != "Invalid sort key" ||
+		!strings.HasPrefix(apiErr.RequestID, "req-") || apiErr.URL != wantURL {
 		t.Errorf("got %+v", apiErr)
 	}
-	if want := "page 2 (GET " + wantURL + "): HTTP 400: Invalid sort key (request id req-123)"; err.Error() != want {
+	if want := "page 2 (GET " + wantURL + "): HTTP 400: Invalid sort key (request id " + apiErr.RequestID + ")"; err.Error() != want {
 		t.Errorf("Error() = %q\nwant      %q", err, want)
 	}
 	if !gophercloud.ResponseCodeIs(err, 400) {
@@ -387,6 +371,7 @@ func TestListAPIError(t *testing.T) {
 	}
 }
 
+// A stub: bodies that are no page at all, byte for byte.
 func TestListBadResponses(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
@@ -407,7 +392,7 @@ func TestListBadResponses(t *testing.T) {
 		{"no content type", "", `{"backups": [{"id": "a"}]}`, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header()["Content-Type"] = []string{tc.contentType}
 				if tc.contentType == "" {
 					w.Header()["Content-Type"] = nil // keep net/http from sniffing one
@@ -415,14 +400,14 @@ func TestListBadResponses(t *testing.T) {
 				w.Header().Set("X-Request-Id", "req-9")
 				_, _ = w.Write([]byte(tc.body))
 			}))
-			_, err := c.ListBackups(context.Background(), ListOpts{})
+			_, err := c.ListBackups(context.Background(), vbs.ListOpts{})
 			if tc.want == nil {
 				if err != nil {
 					t.Fatal(err)
 				}
 				return
 			}
-			var apiErr *APIError
+			var apiErr *vbs.APIError
 			if !errors.As(err, &apiErr) || apiErr.Page != 1 || apiErr.StatusCode != 200 || apiErr.RequestID != "req-9" {
 				t.Fatalf("got %T %v", err, err)
 			}
@@ -435,8 +420,9 @@ func TestListBadResponses(t *testing.T) {
 	}
 }
 
+// A stub: a connection cut after a chosen prefix of the body.
 func TestListConnectionCutMidBody(t *testing.T) {
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "1000")
 		_, _ = w.Write([]byte(`{"backups": [`))
@@ -444,30 +430,36 @@ func TestListConnectionCutMidBody(t *testing.T) {
 		conn, _, _ := w.(http.Hijacker).Hijack()
 		conn.Close()
 	}))
-	_, err := c.ListBackups(context.Background(), ListOpts{})
+	_, err := c.ListBackups(context.Background(), vbs.ListOpts{})
 	if err == nil || !strings.Contains(err.Error(), "page 1") || !strings.Contains(err.Error(), "unexpected EOF") {
 		t.Errorf("got %v", err)
 	}
 }
 
 func TestListValidatesBeforeRequesting(t *testing.T) {
-	fake := newFakeCinder(1)
-	_, err := serve(t, fake).ListBackups(context.Background(), ListOpts{Status: "avail"})
-	if err == nil || !strings.Contains(err.Error(), `status must be one of`) || len(fake.requests) != 0 {
-		t.Errorf("err %v, requests %d", err, len(fake.requests))
+	sim, _ := simulator(t, 1, vbssim.Config{})
+	c, _ := simClient(t, sim)
+	_, err := c.ListBackups(context.Background(), vbs.ListOpts{Status: "avail"})
+	if err == nil || !strings.Contains(err.Error(), `status must be one of`) || len(sim.Requests()) != 0 {
+		t.Errorf("err %v, requests %d", err, len(sim.Requests()))
 	}
 }
 
 func TestListUnreadableSummary(t *testing.T) {
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, `{"backups": [{"id": "a"}, {"id": "b", "size": "big", "service_metadata": "{\"progress\": \"x\", \"VK\": \"vk-value\"}"},
-			{"id": "c", "created_at": "never"}]}`)
-	}))
-	res, err := c.ListBackups(context.Background(), ListOpts{})
+	sim, _ := simulator(t, 3, vbssim.Config{})
+	backups := sim.Backups()
+	backups[1].Override = map[string]json.RawMessage{"size": json.RawMessage(`"big"`)}
+	backups[1].ServiceMetadata = ptrTo(`{"progress": "x", "VK": "vk-value"}`)
+	backups[2].Override = map[string]json.RawMessage{"created_at": json.RawMessage(`"never"`)}
+	if err := sim.SetBackups(backups); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := simClient(t, sim)
+	res, err := c.ListBackups(context.Background(), vbs.ListOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Unreadable != 2 || res.FirstUnreadableID != "b" ||
+	if res.Unreadable != 2 || res.FirstUnreadableID != "id-000001" ||
 		!slices.Equal(res.FirstUnreadableKeys, []string{"size", "service_metadata.progress"}) ||
 		!slices.Equal(res.UnreadableKeys, []string{"created_at", "service_metadata.progress", "size"}) {
 		t.Errorf("got %d %q %q %q", res.Unreadable, res.FirstUnreadableID, res.FirstUnreadableKeys, res.UnreadableKeys)
@@ -476,32 +468,30 @@ func TestListUnreadableSummary(t *testing.T) {
 
 // TestListUsesTheServiceClient: gophercloud's token, microversion header and reauthentication apply.
 func TestListUsesTheServiceClient(t *testing.T) {
-	fake := newFakeCinder(1)
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Auth-Token") != "fresh" {
-			writeJSON(w, 401, `{"error": {"code": 401, "message": "The request you have made requires authentication."}}`)
-			return
-		}
-		fake.ServeHTTP(w, r)
-	}))
-	c.sc.Type, c.sc.Microversion = "volumev3", "3.64"
-	c.sc.ReauthFunc = func(context.Context) error { c.sc.SetToken("fresh"); return nil }
-	ids, err := c.ListBackupIDs(context.Background(), ListOpts{})
+	sim, _ := simulator(t, 1, vbssim.Config{})
+	c, sc := simClient(t, sim)
+	sc.SetToken("stale")
+	sc.Type, sc.Microversion = "volumev3", "3.64"
+	sc.ReauthFunc = func(context.Context) error { sc.SetToken(vbssim.DefaultToken); return nil }
+	ids, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{})
 	if err != nil || len(ids) != 1 {
 		t.Fatalf("ids %v, err %v", ids, err)
 	}
-	if h := fake.headers[0]; h.Get("OpenStack-API-Version") != "volume 3.64" || h.Get("Accept") != "application/json" {
+	requests := sim.Requests()
+	if len(requests) != 2 || requests[0].Status != http.StatusUnauthorized || requests[1].Status != http.StatusOK {
+		t.Fatalf("requests %+v, want one refused for the stale token and one with the fresh one", requests)
+	}
+	if h := requests[1].Header; h.Get("OpenStack-API-Version") != "volume 3.64" || h.Get("Accept") != "application/json" {
 		t.Errorf("headers %v", h)
 	}
 }
 
 func TestListLog(t *testing.T) {
-	fake := newFakeCinder(3)
-	fake.maxLimit = 2
-	c := serve(t, fake)
+	sim, _ := simulator(t, 3, vbssim.Config{MaxLimit: 2})
+	c, _ := simClient(t, sim)
 	var logged []map[string]any
 	c.Log = func(_ context.Context, msg string, fields map[string]any) { logged = append(logged, fields) }
-	if _, err := c.ListBackupIDs(context.Background(), ListOpts{}); err != nil {
+	if _, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(logged) != 2 || logged[0]["page"] != 1 || logged[0]["backups"] != 2 || logged[0]["has_next"] != true ||
@@ -514,28 +504,30 @@ func TestListLog(t *testing.T) {
 // offset on the first request only, no page that added none, and stops at the limit.
 func TestEachPage(t *testing.T) {
 	t.Run("offset and pages", func(t *testing.T) {
-		fake := newFakeCinder(250)
+		sim, all := simulator(t, 250, vbssim.Config{})
+		c, _ := simClient(t, sim)
 		var pages [][]string
-		sum, err := serve(t, fake).EachPage(context.Background(), ListOpts{Offset: 5, PageSize: 100}, func(page []Backup) error {
+		sum, err := c.EachPage(context.Background(), vbs.ListOpts{Offset: 5, PageSize: 100}, func(page []vbs.Backup) error {
 			pages = append(pages, backupIDs(page))
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := [][]string{fake.ids[5:105], fake.ids[105:205], fake.ids[205:]}
+		want := [][]string{all[5:105], all[105:205], all[205:]}
 		if !slices.EqualFunc(pages, want, slices.Equal) {
 			t.Fatalf("got pages of %v, want 100, 100 and 45 from the offset on", lens(pages))
 		}
 		if sum.Pages != 3 {
 			t.Errorf("pages %d, want 3", sum.Pages)
 		}
-		if qs := fake.queries(); qs[0].Get("offset") != "5" || qs[1].Has("offset") || qs[2].Has("offset") {
+		if qs := queries(t, sim); qs[0].Get("offset") != "5" || qs[1].Has("offset") || qs[2].Has("offset") {
 			t.Errorf("offset must go with the first request only: %v", qs)
 		}
 	})
+	// A stub: duplicates within and across pages, and a page that adds none.
 	t.Run("duplicates across pages", func(t *testing.T) {
-		c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch r.URL.Query().Get("marker") {
 			case "":
 				writeJSON(w, 200, `{"backups": [{"id": "a"}, {"id": "b"}, {"id": "a"}], "backups_links": [{"rel": "next", "href": "/?marker=b"}]}`)
@@ -546,7 +538,7 @@ func TestEachPage(t *testing.T) {
 			}
 		}))
 		var pages [][]string
-		sum, err := c.EachPage(context.Background(), ListOpts{}, func(page []Backup) error {
+		sum, err := c.EachPage(context.Background(), vbs.ListOpts{}, func(page []vbs.Backup) error {
 			pages = append(pages, backupIDs(page))
 			return nil
 		})
@@ -561,29 +553,31 @@ func TestEachPage(t *testing.T) {
 		}
 	})
 	t.Run("limit", func(t *testing.T) {
-		fake := newFakeCinder(250)
+		sim, all := simulator(t, 250, vbssim.Config{})
+		c, _ := simClient(t, sim)
 		var pages [][]string
-		_, err := serve(t, fake).EachPage(context.Background(), ListOpts{Limit: 150, PageSize: 100}, func(page []Backup) error {
+		_, err := c.EachPage(context.Background(), vbs.ListOpts{Limit: 150, PageSize: 100}, func(page []vbs.Backup) error {
 			pages = append(pages, backupIDs(page))
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := [][]string{fake.ids[:100], fake.ids[100:150]}; !slices.EqualFunc(pages, want, slices.Equal) {
+		if want := [][]string{all[:100], all[100:150]}; !slices.EqualFunc(pages, want, slices.Equal) {
 			t.Errorf("got pages of %v, want 100 and 50", lens(pages))
 		}
 	})
 	t.Run("error stops the walk", func(t *testing.T) {
-		fake := newFakeCinder(250)
+		sim, _ := simulator(t, 250, vbssim.Config{})
+		c, _ := simClient(t, sim)
 		stop := errors.New("stop")
 		calls := 0
-		_, err := serve(t, fake).EachPage(context.Background(), ListOpts{PageSize: 100}, func([]Backup) error {
+		_, err := c.EachPage(context.Background(), vbs.ListOpts{PageSize: 100}, func([]vbs.Backup) error {
 			calls++
 			return stop
 		})
-		if !errors.Is(err, stop) || calls != 1 || len(fake.queries()) != 1 {
-			t.Errorf("err %v after %d calls and %d requests; want stop after 1 and 1", err, calls, len(fake.queries()))
+		if !errors.Is(err, stop) || calls != 1 || len(queries(t, sim)) != 1 {
+			t.Errorf("err %v after %d calls and %d requests; want stop after 1 and 1", err, calls, len(queries(t, sim)))
 		}
 	})
 }
@@ -598,12 +592,16 @@ func lens(pages [][]string) []int {
 
 // TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint serves the API document's own page, whose next
 // link names a private address and a path that does not exist, and proves that the second request
-// goes to the configured endpoint's backups/detail with the link's marker: testServiceClient fails
-// the test on any attempt to dial an address that is not loopback.
+// goes to the configured endpoint's backups/detail with the link's marker: the test service client
+// fails the test on any attempt to dial an address that is not loopback. A stub: it serves the
+// document's own bytes.
 func TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
-	example := readTestdata(t, "v2_example.json")
+	example, err := os.ReadFile("testdata/v2_example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var requests []string
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests = append(requests, r.URL.Path+"?"+r.URL.RawQuery)
 		if len(requests) == 1 {
 			w.Header().Set("Content-Type", "application/json")
@@ -612,7 +610,7 @@ func TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
 		}
 		writeJSON(w, 200, `{"backups": []}`)
 	}))
-	res, err := c.ListBackups(context.Background(), ListOpts{Offset: 1, PageSize: 1})
+	res, err := c.ListBackups(context.Background(), vbs.ListOpts{Offset: 1, PageSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -621,5 +619,73 @@ func TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
 	}
 	if want := "/v3/p/backups/detail?limit=1&marker=b3cf7a16-decc-4beb-8077-682737d94a58"; requests[1] != want {
 		t.Errorf("second request %s, want %s", requests[1], want)
+	}
+}
+
+// TestEnumsAgreeWithTheSimulator holds the client's enums, which the provider validates every
+// argument by, to the simulator's own view of the API: a status, sort key or direction that the
+// client added, lost or misspelt fails here, as does a page size that drifted.
+func TestEnumsAgreeWithTheSimulator(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		client, sim []string
+	}{
+		{"statuses", vbs.Statuses, vbssim.Statuses},
+		{"sort keys", vbs.SortKeys, vbssim.SortKeys},
+		{"sort directions", vbs.SortDirs, vbssim.SortDirs},
+	} {
+		if !slices.Equal(slices.Sorted(slices.Values(tc.client)), slices.Sorted(slices.Values(tc.sim))) {
+			t.Errorf("%s: the client has %q, the simulator %q", tc.name, tc.client, tc.sim)
+		}
+	}
+	if vbs.MaxPageSize != vbssim.DefaultMaxLimit {
+		t.Errorf("MaxPageSize %d, the simulator's default page %d", vbs.MaxPageSize, vbssim.DefaultMaxLimit)
+	}
+
+	// The simulator accepts every sort key and direction of the client and refuses any other.
+	sim := vbssim.NewTest(t, vbssim.Config{Backups: vbssim.Generate(60, 7, vbssim.DefaultProjectID)})
+	c, sc := simClient(t, sim)
+	sc.Type, sc.Microversion = "volumev3", vbssim.DefaultMicroversion // sort_key=name needs 3.37
+	ctx := context.Background()
+	for _, key := range vbs.SortKeys {
+		for _, dir := range vbs.SortDirs {
+			if ids, err := c.ListBackupIDs(ctx, vbs.ListOpts{SortKey: key, SortDir: dir}); err != nil || len(ids) != 60 {
+				t.Errorf("sort_key=%s sort_dir=%s: %d ids, %v", key, dir, len(ids), err)
+			}
+		}
+	}
+	// The simulator refuses a sort key or direction outside those lists, as Cinder does, so that
+	// accepting the client's is no formality. The client refuses them before any request.
+	for _, q := range []string{"sort_key=bogus", "sort_dir=up"} {
+		req, err := http.NewRequest(http.MethodGet, sim.Endpoint("v3", vbssim.DefaultProjectID)+"/backups/detail?"+q, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Auth-Token", vbssim.DefaultToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: HTTP %d, want 400", q, resp.StatusCode)
+		}
+	}
+	for _, bad := range []vbs.ListOpts{{SortKey: "bogus"}, {SortDir: "up"}} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%+v: the client accepts it", bad)
+		}
+	}
+
+	// Every status of the client is one the simulator's backups have; a filter on it finds them.
+	for _, status := range vbs.Statuses {
+		ids, err := c.ListBackupIDs(ctx, vbs.ListOpts{Status: status})
+		if err != nil || len(ids) == 0 {
+			t.Errorf("status=%s: %d backups, %v; want the simulator's backups of that status", status, len(ids), err)
+		}
+	}
+	var apiErr *vbs.APIError
+	if _, err := c.ListBackupIDs(ctx, vbs.ListOpts{Status: "deleted"}); err == nil || errors.As(err, &apiErr) {
+		t.Errorf("status=deleted: %v; want the client to refuse it before any request", err)
 	}
 }

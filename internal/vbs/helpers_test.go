@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"testing"
 
@@ -111,4 +112,26 @@ func decodeAll[T any, P listed[T]](body []byte) ([]T, string, error) {
 		return false, nil
 	})
 	return items, next, err
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+// serve starts h on 127.0.0.1 and returns a client whose endpoint is its /v3/p/.
+func serve(t *testing.T, h http.Handler) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return NewClient(testServiceClient(t, srv.URL+"/v3/p/"))
+}
+
+func backupIDs(backups []Backup) []string {
+	ids := make([]string, len(backups))
+	for i, b := range backups {
+		ids[i] = b.ID
+	}
+	return ids
 }
