@@ -70,7 +70,9 @@ func (f *fakeBackoff) recorded() []time.Duration {
 	return append([]time.Duration(nil), f.waits...)
 }
 
-// cinderStub answers version documents and backup listings on 127.0.0.1 and records requests.
+// cinderStub answers version documents and backup listings on 127.0.0.1 and records requests. A
+// stub, not the simulator: the tests read the credentials each request carried, which the
+// simulator's request log redacts, and serve any version document, or none.
 type cinderStub struct {
 	*httptest.Server
 	mu         sync.Mutex
@@ -131,7 +133,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // keystoneStub is a Keystone v3 token API on 127.0.0.1 that knows one user, one token and one
-// application credential, and hands out a catalog pointing at a cinderStub.
+// application credential, and hands out a catalog pointing at a cinderStub. A stub, not the
+// simulator's Keystone: the tests read the body of each authentication, which the simulator keeps
+// no record of.
 type keystoneStub struct {
 	*httptest.Server
 	catalog    []map[string]any

@@ -148,8 +148,8 @@ func readContext(ctx context.Context, t timeouts.Value) (context.Context, contex
 	return ctx, cancel, diags
 }
 
-// list runs one listing bounded by timeouts.read; a failure becomes the error every listing reports.
-func list[T any](ctx context.Context, f backupFiltersModel, diags *diag.Diagnostics, call func(context.Context, vbs.ListOpts) (T, error)) (T, bool) {
+// runListing runs one listing bounded by timeouts.read; a failure becomes the error every listing reports.
+func runListing[T any](ctx context.Context, f backupFiltersModel, diags *diag.Diagnostics, call func(context.Context, vbs.ListOpts) (T, error)) (T, bool) {
 	var zero T
 	ctx, cancel, d := f.readContext(ctx)
 	defer cancel()

@@ -45,7 +45,7 @@ func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, ok := list(ctx, m, &resp.Diagnostics, d.client.SelectBackupIDs)
+	res, ok := runListing(ctx, m, &resp.Diagnostics, d.client.SelectBackupIDs)
 	if !ok {
 		return
 	}

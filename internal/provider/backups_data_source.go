@@ -73,7 +73,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, ok := list(ctx, m.backupFiltersModel, &resp.Diagnostics, d.client.ListBackups)
+	res, ok := runListing(ctx, m.backupFiltersModel, &resp.Diagnostics, d.client.ListBackups)
 	if !ok {
 		return
 	}

@@ -279,7 +279,7 @@ func TestBackupsDataSource_sorting(t *testing.T) {
 	for _, key := range []string{"size", "created_at", "id", "status"} {
 		for _, dir := range []string{"asc", "desc"} {
 			fmt.Fprintf(&config, "data \"vbs_backups\" \"%s_%s\" {\n  sort_key = %q\n  sort_dir = %q\n  page_size = 50\n}\n", key, dir, key, dir)
-			checks = append(checks, checkBackups("data.vbs_backups."+key+"_"+dir, all(count, ordered(key, dir == "desc"))))
+			checks = append(checks, checkBackups("data.vbs_backups."+key+"_"+dir, allOf(count, sortedBy(key, dir == "desc"))))
 		}
 	}
 	resource.UnitTest(t, resource.TestCase{
@@ -485,10 +485,10 @@ data "vbs_backups" "limited" {
 }
 `, status)
 	checks := []statecheck.StateCheck{
-		checkBackups("data.vbs_backups.newest_first", all(distinctIDs, ordered("created_at", true))),
-		checkBackups("data.vbs_backups.oldest_first", all(distinctIDs, ordered("created_at", false))),
-		checkBackups("data.vbs_backups.by_status", all(distinctIDs, each("status", status))),
-		checkBackups("data.vbs_backups.limited", all(distinctIDs, func(b []map[string]any) error {
+		checkBackups("data.vbs_backups.newest_first", allOf(distinctIDs, sortedBy("created_at", true))),
+		checkBackups("data.vbs_backups.oldest_first", allOf(distinctIDs, sortedBy("created_at", false))),
+		checkBackups("data.vbs_backups.by_status", allOf(distinctIDs, each("status", status))),
+		checkBackups("data.vbs_backups.limited", allOf(distinctIDs, func(b []map[string]any) error {
 			if len(b) > 3 {
 				return fmt.Errorf("limit 3 returned %d backups", len(b))
 			}
@@ -497,7 +497,7 @@ data "vbs_backups" "limited" {
 	}
 	if volume := os.Getenv("VBS_ACC_VOLUME_ID"); volume != "" {
 		config += fmt.Sprintf("data \"vbs_backups\" \"by_volume\" {\n  volume_id = %q\n}\n", volume)
-		checks = append(checks, checkBackups("data.vbs_backups.by_volume", all(distinctIDs, each("volume_id", volume))))
+		checks = append(checks, checkBackups("data.vbs_backups.by_volume", allOf(distinctIDs, each("volume_id", volume))))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -506,7 +506,7 @@ data "vbs_backups" "limited" {
 }
 
 // all combines checks of a list of backups.
-func all(checks ...func([]map[string]any) error) func([]map[string]any) error {
+func allOf(checks ...func([]map[string]any) error) func([]map[string]any) error {
 	return func(b []map[string]any) error {
 		for _, c := range checks {
 			if err := c(b); err != nil {
@@ -525,8 +525,8 @@ func distinctIDs(backups []map[string]any) error {
 	return distinct(ids, len(ids))
 }
 
-// ordered checks that attr never goes against the direction.
-func ordered(attr string, desc bool) func([]map[string]any) error {
+// sortedBy checks that attr never goes against the direction.
+func sortedBy(attr string, desc bool) func([]map[string]any) error {
 	return func(backups []map[string]any) error {
 		for i := 1; i < len(backups); i++ {
 			c := compareAttr(backups[i-1][attr], backups[i][attr])

@@ -136,7 +136,7 @@ func TestFastRead_sameAsFramework(t *testing.T) {
 			if failed := strings.Contains(diagsString(want.Diagnostics), "ERROR: "+listErrorSummary); failed != c.fails {
 				t.Fatalf("failed %v, want %v: %s", failed, c.fails, diagsString(want.Diagnostics))
 			}
-			if n := len(attribute(t, wantState, "backups")); !c.fails && n != c.backups {
+			if n := len(stateAttribute(t, wantState, "backups")); !c.fails && n != c.backups {
 				t.Errorf("%d backups in the state, want %d", n, c.backups)
 			}
 			if c.warnings && !strings.Contains(diagsString(want.Diagnostics), "WARNING") {
@@ -380,8 +380,8 @@ func decodeState(t testing.TB, typ tftypes.Type, dv *tfprotov6.DynamicValue) tft
 	return v
 }
 
-// attribute is a list attribute of a decoded state.
-func attribute(t testing.TB, state tftypes.Value, name string) []tftypes.Value {
+// stateAttribute is a list attribute of a decoded state.
+func stateAttribute(t testing.TB, state tftypes.Value, name string) []tftypes.Value {
 	t.Helper()
 	var attrs map[string]tftypes.Value
 	var list []tftypes.Value

@@ -127,8 +127,8 @@ func checkProjectIDs(sim *vbssim.Server, project string) statecheck.StateCheck {
 	})
 }
 
-// listings are the backup listing requests the simulator received.
-func listings(sim *vbssim.Server) []vbssim.Request {
+// backupRequests are the backup requests the simulator received.
+func backupRequests(sim *vbssim.Server) []vbssim.Request {
 	var out []vbssim.Request
 	for _, r := range sim.Requests() {
 		if strings.Contains(r.Path, "/backups") {
@@ -142,7 +142,7 @@ func listings(sim *vbssim.Server) []vbssim.Request {
 // and succeeded, and there was at least one. The simulator must serve this one step only.
 func checkListedAt(sim *vbssim.Server, base string) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-		reqs := listings(sim)
+		reqs := backupRequests(sim)
 		if len(reqs) == 0 {
 			resp.Error = fmt.Errorf("no listing request reached the simulator, want %s/backups/detail", base)
 			return
@@ -575,7 +575,7 @@ func TestProviderCatalog(t *testing.T) {
 		wantErr: authError(`No backup API endpoint in the service catalog`, `RegionThree`),
 	})
 	runAuthSteps(t, defaultSecrets, steps...)
-	if n := len(listings(nowhere)); n != 0 {
+	if n := len(backupRequests(nowhere)); n != 0 {
 		t.Errorf("%d listing requests without a catalog endpoint", n)
 	}
 }
@@ -599,7 +599,7 @@ func TestProviderAKSK(t *testing.T) {
 	args, sts, env, wrong := akskSim(), akskSim(), akskSim(), akskSim()
 	pages := func(sim *vbssim.Server, base string, securityToken bool) statecheck.StateCheck {
 		return stateCheckFunc(func(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-			reqs := listings(sim)
+			reqs := backupRequests(sim)
 			if len(reqs) < 3 {
 				resp.Error = fmt.Errorf("%d listing requests, want at least 3 pages of 2", len(reqs))
 				return
@@ -790,7 +790,7 @@ func TestProviderConfigurationErrors(t *testing.T) {
 	if reqs := quiet.Requests(); len(reqs) != 0 {
 		t.Errorf("configuration errors sent %d requests, first %s %s", len(reqs), reqs[0].Method, reqs[0].Path)
 	}
-	if n := len(listings(keystone)); n != 1 {
+	if n := len(backupRequests(keystone)); n != 1 {
 		t.Errorf("%d listing requests, want only the one with the bad token and endpoint", n)
 	}
 }

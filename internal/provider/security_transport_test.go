@@ -164,7 +164,7 @@ func configureWarnings(t *testing.T, args map[string]tftypes.Value) []*tfprotov6
 	return resp.Diagnostics
 }
 
-func str(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
 func TestSecurityWarnings(t *testing.T) {
 	sim := authSim(t, vbssim.Config{})
@@ -172,7 +172,7 @@ func TestSecurityWarnings(t *testing.T) {
 	clouds := writeCloudsYAML(t, "clouds:\n  noverify:\n    auth:\n      auth_url: "+tlsSim.KeystoneURL()+
 		"\n      username: "+vbssim.DefaultUserName+"\n      password: "+vbssim.DefaultPassword+
 		"\n      user_domain_name: "+vbssim.DefaultDomainName+"\n      project_id: "+vbssim.DefaultProjectID+"\n    verify: false\n")
-	token := map[string]tftypes.Value{"token": str(vbssim.DefaultToken), "endpoint": str(sim.Endpoint("v3", ""))}
+	token := map[string]tftypes.Value{"token": tfString(vbssim.DefaultToken), "endpoint": tfString(sim.Endpoint("v3", ""))}
 	for _, tc := range []struct {
 		name string
 		args map[string]tftypes.Value
@@ -180,11 +180,11 @@ func TestSecurityWarnings(t *testing.T) {
 		want []string
 	}{
 		{"loopback http", token, nil, nil},
-		{"insecure", map[string]tftypes.Value{"token": str(vbssim.DefaultToken), "endpoint": str(tlsSim.Endpoint("v3", "")),
+		{"insecure", map[string]tftypes.Value{"token": tfString(vbssim.DefaultToken), "endpoint": tfString(tlsSim.Endpoint("v3", "")),
 			"insecure": tftypes.NewValue(tftypes.Bool, true)}, nil, []string{"TLS certificate verification is off: insecure is true"}},
-		{"clouds.yaml verify false", map[string]tftypes.Value{"cloud": str("noverify")}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds},
+		{"clouds.yaml verify false", map[string]tftypes.Value{"cloud": tfString("noverify")}, map[string]string{"OS_CLIENT_CONFIG_FILE": clouds},
 			[]string{"TLS certificate verification is off: Cloud noverify in clouds.yaml has verify: false"}},
-		{"plain http to a host name", map[string]tftypes.Value{"token": str(vbssim.DefaultToken), "endpoint": str("http://backup.example.test/v3/" + vbssim.DefaultProjectID)},
+		{"plain http to a host name", map[string]tftypes.Value{"token": tfString(vbssim.DefaultToken), "endpoint": tfString("http://backup.example.test/v3/" + vbssim.DefaultProjectID)},
 			nil, []string{"Credentials sent over plain HTTP: The provider sends credentials (a password, a token or a request signature) over plain http:// to http://backup.example.test:80"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -174,7 +174,7 @@ func decodePage[T any, P listed[T]](body []byte, yield func(i int, b P) (kept bo
 	if tok != json.Delim('{') {
 		return 0, "", fmt.Errorf("not a page of backups: JSON %s at the top level", jsonKind(tok))
 	}
-	n, next, listed := 0, "", false
+	n, next, hasList := 0, "", false
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
@@ -182,10 +182,10 @@ func decodePage[T any, P listed[T]](body []byte, yield func(i int, b P) (kept bo
 		}
 		switch key {
 		case "backups":
-			if listed {
+			if hasList {
 				return n, "", errors.New(`not a page of backups: two "backups" lists`)
 			}
-			if listed, err = decodeBackupList(dec, &n, yield); err != nil {
+			if hasList, err = decodeBackupList(dec, &n, yield); err != nil {
 				return n, "", err
 			}
 		case "backups_links":
@@ -206,7 +206,7 @@ func decodePage[T any, P listed[T]](body []byte, yield func(i int, b P) (kept bo
 			}
 		}
 	}
-	if !listed {
+	if !hasList {
 		return n, "", errors.New(`not a page of backups: no "backups" list`)
 	}
 	return n, next, nil

@@ -86,7 +86,7 @@ func TestIncrementalOf(t *testing.T) {
 // TestSelectionStops: with created_after newest first the walk stops at the first backup not
 // after the bound; out of order, it never stops and records the first backup out of order.
 func TestSelectionStops(t *testing.T) {
-	walk := func(opts ListOpts, newest bool, hours ...int) (kept []string, stoppedAt int, unsorted string) {
+	judgeAll := func(opts ListOpts, newest bool, hours ...int) (kept []string, stoppedAt int, unsorted string) {
 		s, err := (&Client{sc: testServiceClient(t, "http://127.0.0.1:1/v3/p/")}).newSelection(&opts, newest)
 		if err != nil {
 			t.Fatal(err)
@@ -103,26 +103,26 @@ func TestSelectionStops(t *testing.T) {
 		return kept, -1, s.unsorted
 	}
 	after := ListOpts{Filter: Filter{CreatedAfter: at(5)}}
-	if kept, stop, _ := walk(after, false, 9, 8, 8, 6, 5, 4, 3); strings.Join(kept, ",") != "b0,b1,b2,b3" || stop != 4 {
+	if kept, stop, _ := judgeAll(after, false, 9, 8, 8, 6, 5, 4, 3); strings.Join(kept, ",") != "b0,b1,b2,b3" || stop != 4 {
 		t.Errorf("desc: kept %v, stopped at %d; want b0-b3 and a stop at b4", kept, stop)
 	}
-	kept, stop, unsorted := walk(after, false, 9, 8, 10, 3, 7, 2)
+	kept, stop, unsorted := judgeAll(after, false, 9, 8, 10, 3, 7, 2)
 	if strings.Join(kept, ",") != "b0,b1,b2,b4" || stop != -1 || !strings.Contains(unsorted, "backup b2 (created 2026-11-28T10:00:00Z) came after backup b1") {
 		t.Errorf("unsorted: kept %v, stopped at %d, %q", kept, stop, unsorted)
 	}
 	// created_after cannot end an ascending walk; created_before can.
-	if _, stop, _ := walk(ListOpts{SortDir: "asc", Filter: Filter{CreatedAfter: at(5)}}, false, 1, 2, 6, 7); stop != -1 {
+	if _, stop, _ := judgeAll(ListOpts{SortDir: "asc", Filter: Filter{CreatedAfter: at(5)}}, false, 1, 2, 6, 7); stop != -1 {
 		t.Errorf("asc with created_after stopped at %d", stop)
 	}
-	if kept, stop, _ := walk(ListOpts{SortDir: "asc", Filter: Filter{CreatedBefore: at(5)}}, false, 1, 2, 5, 7); len(kept) != 2 || stop != 2 {
+	if kept, stop, _ := judgeAll(ListOpts{SortDir: "asc", Filter: Filter{CreatedBefore: at(5)}}, false, 1, 2, 5, 7); len(kept) != 2 || stop != 2 {
 		t.Errorf("asc with created_before: kept %v, stopped at %d", kept, stop)
 	}
 	// Another sort key: no stop, whatever the times.
-	if _, stop, _ := walk(ListOpts{SortKey: "size", Filter: Filter{CreatedAfter: at(5)}}, false, 9, 1, 9); stop != -1 {
+	if _, stop, _ := judgeAll(ListOpts{SortKey: "size", Filter: Filter{CreatedAfter: at(5)}}, false, 9, 1, 9); stop != -1 {
 		t.Errorf("sort_key size stopped at %d", stop)
 	}
 	// Newest: every backup of the first match's instant, then stop.
-	if kept, stop, _ := walk(ListOpts{SortKey: "created_at", SortDir: "desc"}, true, 9, 9, 9, 8, 7); len(kept) != 3 || stop != 3 {
+	if kept, stop, _ := judgeAll(ListOpts{SortKey: "created_at", SortDir: "desc"}, true, 9, 9, 9, 8, 7); len(kept) != 3 || stop != 3 {
 		t.Errorf("newest: kept %v, stopped at %d", kept, stop)
 	}
 }
@@ -164,7 +164,8 @@ func TestQueryWithClientFilters(t *testing.T) {
 }
 
 // TestMetadataNeedsMicroversion343: a metadata filter is refused before any request where the
-// endpoint cannot return metadata, naming the version.
+// endpoint cannot return metadata, naming the version. A stub: it only counts requests, on paths
+// of every version the endpoint may name.
 func TestMetadataNeedsMicroversion343(t *testing.T) {
 	var requests int
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -195,7 +196,8 @@ func TestMetadataNeedsMicroversion343(t *testing.T) {
 	}
 }
 
-// TestGetBackupChecksTheID: a server answering with another backup than the one asked for is an error.
+// TestGetBackupChecksTheID: a server answering with another backup than the one asked for is an
+// error. A stub: the simulator always answers with the backup asked for.
 func TestGetBackupChecksTheID(t *testing.T) {
 	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v3/p/backups/a%2Fb" && r.URL.RawPath != "/v3/p/backups/a%2Fb" {

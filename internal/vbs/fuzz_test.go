@@ -67,9 +67,9 @@ func FuzzDecodePage(f *testing.F) {
 		for i := range items {
 			b := items[i].backup()
 			id, ok := items[i].backupID()
-			idOnly, okOnly := ids[i].backupID()
-			if b.ID != id || id != idOnly || ok != okOnly {
-				t.Fatalf("backup %d: ids %q %q %q", i, b.ID, id, idOnly)
+			onlyID, okOnly := ids[i].backupID()
+			if b.ID != id || id != onlyID || ok != okOnly {
+				t.Fatalf("backup %d: ids %q %q %q", i, b.ID, id, onlyID)
 			}
 			for _, key := range b.Unreadable {
 				if !knownKeys[key] {
@@ -254,13 +254,13 @@ func FuzzVolumeKeyMasking(f *testing.F) {
 			f.Add(doc, uint16(1+7*i), name, uint8(i))
 		}
 	}
-	f.Fuzz(func(t *testing.T, doc string, at uint16, name string, shape uint8) {
+	f.Fuzz(func(t *testing.T, doc string, where uint16, name string, shape uint8) {
 		const secret = "Zq7-vk-secret-4f1e"
 		var spelled string
 		if strings.Contains(doc+name, "Zq7") || json.Unmarshal([]byte(name), &spelled) != nil || spelled != "VK" {
 			return // the secret must be the inserted value alone, under a name that spells VK
 		}
-		pos := int(at) % (len(doc) + 1)
+		pos := int(where) % (len(doc) + 1)
 		text := doc[:pos] + name + `: "` + secret + `"` + [...]string{",", "", "}", "]}"}[shape/3%4] + doc[pos:]
 		var raw []byte
 		switch shape % 3 {

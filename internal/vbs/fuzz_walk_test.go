@@ -18,7 +18,8 @@ import (
 const walkEndpoint = "http://127.0.0.1:8776/v3/p/"
 
 // scriptedTransport answers request k with step k of a script cycled for ever, so that a walk
-// that follows the server blindly never ends; it records every request's URL.
+// that follows the server blindly never ends; it records every request's URL. A stub, not the
+// simulator: the fuzzer writes every answer, in process.
 type scriptedTransport struct {
 	steps []walkStep
 

@@ -13,7 +13,8 @@ import (
 )
 
 // scriptedPages answers the n-th request (1-based) with page(n, the request's query); it records
-// every query and, should a walk not stop, ends it with an empty page after 100 requests.
+// every query and, should a walk not stop, ends it with an empty page after 100 requests. A stub,
+// not the simulator: each test scripts the exact pages and links of one hostile server.
 type scriptedPages struct {
 	page func(n int, q url.Values) string
 
