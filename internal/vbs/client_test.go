@@ -622,6 +622,24 @@ func TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
 	}
 }
 
+// TestGetBackupChecksTheID: a server answering with another backup than the one asked for is an
+// error. A stub: the simulator always answers with the backup asked for.
+func TestGetBackupChecksTheID(t *testing.T) {
+	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v3/p/backups/a%2Fb" && r.URL.RawPath != "/v3/p/backups/a%2Fb" {
+			writeJSON(w, http.StatusOK, `{"backup": {"id": "a/b"}}`)
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"backup": {"id": "other"}}`)
+	}))
+	if _, err := c.GetBackup(context.Background(), "a/b"); err == nil || !strings.Contains(err.Error(), `returned backup "other" for id "a/b"`) {
+		t.Errorf("got %v", err)
+	}
+	if _, err := c.GetBackup(context.Background(), ""); err == nil {
+		t.Error("an empty id was requested")
+	}
+}
+
 // TestEnumsAgreeWithTheSimulator holds the client's enums, which the provider validates every
 // argument by, to the simulator's own view of the API: a status, sort key or direction that the
 // client added, lost or misspelt fails here, as does a page size that drifted.

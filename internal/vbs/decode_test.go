@@ -250,3 +250,27 @@ func TestUnreadableKeysAreWhatTheDecoderReports(t *testing.T) {
 		t.Errorf("service_metadata keys in UnreadableKeys %q, documented keys the parser reads %q", smKeys, documented)
 	}
 }
+
+// TestLazyDecodeAgreesWithFullDecode: what the selection decodes of a backup equals the same fields
+// of the full decode, for the API example and for a backup with every field.
+func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
+	full := pageJSON(t, "", "a", "b")
+	for _, body := range [][]byte{readTestdata(t, "v2_example.json"), full} {
+		lazy, _, err := decodeAll[keptJSON](body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decoded, _ := decodeBackups(t, body)
+		for i := range lazy {
+			got, want := lazy[i].selected(true), decoded[i]
+			sel := Backup{ID: want.ID, Name: want.Name, SnapshotID: want.SnapshotID, AvailabilityZone: want.AvailabilityZone,
+				CreatedAt: want.CreatedAt, Metadata: want.Metadata, IsIncremental: want.IsIncremental, Incremental: want.Incremental}
+			if !reflect.DeepEqual(got, sel) {
+				t.Errorf("backup %d: selected %+v\nwant %+v", i, got, sel)
+			}
+			if f := lazy[i].full(); !reflect.DeepEqual(*f, want) {
+				t.Errorf("backup %d: full %+v\nwant %+v", i, *f, want)
+			}
+		}
+	}
+}

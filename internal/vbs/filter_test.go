@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -193,47 +192,5 @@ func TestMetadataNeedsMicroversion343(t *testing.T) {
 	}
 	if requests != 2 {
 		t.Errorf("%d requests, want 2 (the two endpoints that return metadata)", requests)
-	}
-}
-
-// TestGetBackupChecksTheID: a server answering with another backup than the one asked for is an
-// error. A stub: the simulator always answers with the backup asked for.
-func TestGetBackupChecksTheID(t *testing.T) {
-	c := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v3/p/backups/a%2Fb" && r.URL.RawPath != "/v3/p/backups/a%2Fb" {
-			writeJSON(w, http.StatusOK, `{"backup": {"id": "a/b"}}`)
-			return
-		}
-		writeJSON(w, http.StatusOK, `{"backup": {"id": "other"}}`)
-	}))
-	if _, err := c.GetBackup(context.Background(), "a/b"); err == nil || !strings.Contains(err.Error(), `returned backup "other" for id "a/b"`) {
-		t.Errorf("got %v", err)
-	}
-	if _, err := c.GetBackup(context.Background(), ""); err == nil {
-		t.Error("an empty id was requested")
-	}
-}
-
-// TestLazyDecodeAgreesWithFullDecode: what the selection decodes of a backup equals the same fields
-// of the full decode, for the API example and for a backup with every field.
-func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
-	full := pageJSON(t, "", "a", "b")
-	for _, body := range [][]byte{readTestdata(t, "v2_example.json"), full} {
-		lazy, _, err := decodeAll[keptJSON](body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		decoded, _ := decodeBackups(t, body)
-		for i := range lazy {
-			got, want := lazy[i].selected(true), decoded[i]
-			sel := Backup{ID: want.ID, Name: want.Name, SnapshotID: want.SnapshotID, AvailabilityZone: want.AvailabilityZone,
-				CreatedAt: want.CreatedAt, Metadata: want.Metadata, IsIncremental: want.IsIncremental, Incremental: want.Incremental}
-			if !reflect.DeepEqual(got, sel) {
-				t.Errorf("backup %d: selected %+v\nwant %+v", i, got, sel)
-			}
-			if f := lazy[i].full(); !reflect.DeepEqual(*f, want) {
-				t.Errorf("backup %d: full %+v\nwant %+v", i, *f, want)
-			}
-		}
 	}
 }
