@@ -225,8 +225,9 @@ func TestReliabilityTransientFaults(t *testing.T) {
 			f := c.fault
 			f.Path, f.OnRequest = listPath, middlePage
 			if c.name == "429 Retry-After HTTP date" {
-				// Whole seconds only: 3 s ahead leaves more than 1 s when the request arrives.
-				f.RetryAfter = time.Now().Add(3 * time.Second).UTC().Format(http.TimeFormat)
+				// Whole seconds only, counted from before Terraform starts: 6 s ahead leaves more than
+				// minWait when the request arrives even on a loaded machine (3 s once left less).
+				f.RetryAfter = time.Now().Add(6 * time.Second).UTC().Format(http.TimeFormat)
 			}
 			sim.Inject(f)
 			dataSource := cmp.Or(c.dataSource, idsOnly)
