@@ -155,7 +155,9 @@ provider_installation {
   }
 }
 RC
+  # The demo calls ../modules/restore-volume: lay out the modules beside each CLI's copy of it.
   cp examples/demo/main.tf "$dir/"
+  [ -d "$work/modules" ] || cp -r examples/modules "$work/modules"
   # A snapshot's version is a pre-release, which only an exact constraint selects.
   cat >"$dir/version_override.tf" <<TF
 terraform {
