@@ -116,11 +116,10 @@ provider_installation {
   direct {}
 }
 RC
-for ds in vbs_backups vbs_backup_ids; do
-  attr=backups
-  [ "$ds" = vbs_backup_ids ] && attr=ids
-  mkdir -p "$work/config/$ds"
-  cat >"$work/config/$ds/main.tf" <<TF
+# config NAME: writes config/NAME/main.tf, the provider's header followed by standard input.
+config() {
+  mkdir -p "$work/config/$1"
+  { cat <<'TF'
 terraform {
   required_providers {
     vbs = { source = "terraform-provider-vbs/vbs" }
@@ -129,6 +128,15 @@ terraform {
 
 provider "vbs" {}
 
+TF
+    cat
+  } >"$work/config/$1/main.tf"
+}
+
+for ds in vbs_backups vbs_backup_ids; do
+  attr=backups
+  [ "$ds" = vbs_backup_ids ] && attr=ids
+  config "$ds" <<TF
 # Every backup, $page_size per request.
 data "$ds" "all" {
   page_size = $page_size
@@ -141,16 +149,7 @@ TF
 done
 
 # The selections the provider makes itself; "count" is how many backups they must select.
-mkdir -p "$work/config/vbs_backup.snapshot" "$work/config/vbs_backups.recent"
-cat >"$work/config/vbs_backup.snapshot/main.tf" <<TF
-terraform {
-  required_providers {
-    vbs = { source = "terraform-provider-vbs/vbs" }
-  }
-}
-
-provider "vbs" {}
-
+config vbs_backup.snapshot <<TF
 variable "snapshot_id" {
   type = string
 }
@@ -164,15 +163,7 @@ output "count" {
   value = data.vbs_backup.x.snapshot_id == var.snapshot_id ? 1 : 0
 }
 TF
-cat >"$work/config/vbs_backups.recent/main.tf" <<TF
-terraform {
-  required_providers {
-    vbs = { source = "terraform-provider-vbs/vbs" }
-  }
-}
-
-provider "vbs" {}
-
+config vbs_backups.recent <<TF
 variable "created_after" {
   type = string
 }
