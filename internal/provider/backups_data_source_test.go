@@ -43,8 +43,9 @@ func TestBackupsDataSource_apiExample(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: simProvider(sim, "v2") + `
 data "vbs_backups" "example" {
-  sort_key = "created_at"
-  sort_dir = "asc"
+  sort_key            = "created_at"
+  sort_dir            = "asc"
+  include_volume_keys = true
 }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{
@@ -151,7 +152,7 @@ func TestBackupsDataSource_parsedMetadata(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: simProvider(sim, "v3") + `data "vbs_backups" "one" {}`,
+			Config: simProvider(sim, "v3") + `data "vbs_backups" "one" { include_volume_keys = true }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, backup, knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"name":                  knownvalue.StringExact("nightly"),
