@@ -425,8 +425,11 @@ resource "sink_volume" "restored" {
 func stateFileCheck(dir string, check func(state []byte) error) statecheck.StateCheck {
 	return stateCheckFunc(func(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 		files, err := filepath.Glob(filepath.Join(dir, "work*", "terraform.tfstate"))
-		if err != nil || len(files) != 1 {
-			resp.Error = fmt.Errorf("state files %v (%v), want one", files, err)
+		if err == nil && len(files) != 1 {
+			err = fmt.Errorf("state files %v, want one", files)
+		}
+		if err != nil {
+			resp.Error = err
 			return
 		}
 		state, err := os.ReadFile(files[0])
