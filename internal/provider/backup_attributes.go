@@ -111,7 +111,8 @@ func backupAttributes() map[string]schema.Attribute {
 		"user_id":           str("User who created the backup (Cinder microversion 3.56 and later)."),
 		"encryption_key_id": str("Encryption key id (Cinder microversion 3.64 and later)."),
 		"service_metadata_json": str("`service_metadata` exactly as returned, but for the value of every `VK` member at any " +
-			"depth, however escapes spell its name, which reads `(sensitive)`: the volume key itself is in `volume_keys`. " +
+			"depth, however escapes spell its name, which reads `(sensitive)`: the volume key itself is read only on request " +
+			"(`include_volume_keys`, or the ephemeral resource `vbs_backup_volume_key`). " +
 			"Null, with a warning, where the text is not valid JSON and may hold a `VK` key, whose value could not be masked."),
 		"service_metadata": schema.SingleNestedAttribute{
 			Computed: true,
@@ -294,6 +295,25 @@ func newServiceMetadataModel(s *vbs.ServiceMetadata) *serviceMetadataModel {
 		AverageRateMbps: types.Float64PointerValue(s.AverageRateMbps),
 		Extra:           s.Extra,
 	}
+}
+
+// includeVolumeKeysAttribute is the argument without which a data source leaves its attribute of
+// volume keys, named attribute, null: a key reaches the state only where a configuration asks for it.
+func includeVolumeKeysAttribute(attribute string) schema.Attribute {
+	return schema.BoolAttribute{
+		Optional: true,
+		MarkdownDescription: "Read the encryption keys of encrypted volumes into `" + attribute + "`, and so into the state " +
+			"(sensitive hides a value from the CLI's output, not from the state file). Default `false`: `" + attribute +
+			"` is null. The ephemeral resource `vbs_backup_volume_key` reads a key without writing it to a plan or the state.",
+	}
+}
+
+// volumeKey is the volume key of a backup, null where its volume is not encrypted.
+func volumeKey(b *vbs.Backup) types.String {
+	if sm := b.ServiceMetadata; sm != nil {
+		return types.StringPointerValue(sm.VolumeKey)
+	}
+	return types.StringNull()
 }
 
 // volumeKeys maps the ids of backups of encrypted volumes to their volume keys. They stand beside

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -41,8 +42,10 @@ type backupDataSourceModel struct {
 	CreatedAfter  timetypes.RFC3339 `tfsdk:"created_after"`
 	CreatedBefore timetypes.RFC3339 `tfsdk:"created_before"`
 	MostRecent    types.Bool        `tfsdk:"most_recent"`
-	VolumeKey     types.String      `tfsdk:"volume_key"`
+	VolumeKey     types.String      `tfsdk:"volume_key"` // null unless IncludeVolumeKeys
 	Timeouts      timeouts.Value    `tfsdk:"timeouts"`
+
+	IncludeVolumeKeys types.Bool `tfsdk:"include_volume_keys"`
 }
 
 // selectingArguments are the arguments that select a backup other than id, which conflicts with each.
@@ -81,8 +84,10 @@ func (d *backupDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 	}
 	attrs["volume_key"] = schema.StringAttribute{
 		Computed: true, Sensitive: true,
-		MarkdownDescription: "The encryption key of an encrypted volume (`VK` of `service_metadata`); null where there is none.",
+		MarkdownDescription: "The encryption key of an encrypted volume (`VK` of `service_metadata`), with " +
+			"`include_volume_keys = true`; null otherwise, and where there is none.",
 	}
+	attrs["include_volume_keys"] = includeVolumeKeysAttribute("volume_key")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads exactly one volume backup, by `id` or by filters (optionally the most recent of those " +
 			"that match), with every attribute of an element of `vbs_backups.backups` at the top level. " +
@@ -135,15 +140,7 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	var b *vbs.Backup
 	if id := m.ID.ValueString(); id != "" {
-		var err error
-		if b, err = d.client.GetBackup(ctx, id); err != nil {
-			var apiErr *vbs.APIError
-			if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-				resp.Diagnostics.AddError(notFoundSummary, fmt.Sprintf("id = %q: the server answered HTTP 404: %s%s.",
-					id, strings.TrimSuffix(apiErr.Message, "."), requestIDText(apiErr.RequestID)))
-				return
-			}
-			resp.Diagnostics.AddError("Unable to read the VBS backup", err.Error())
+		if b = getBackup(ctx, d.client, id, &resp.Diagnostics); b == nil {
 			return
 		}
 	} else {
@@ -182,10 +179,29 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	m.backupModel = newBackupModel(b)
 	m.VolumeKey = types.StringNull()
-	if sm := b.ServiceMetadata; sm != nil {
-		m.VolumeKey = types.StringPointerValue(sm.VolumeKey)
+	if m.IncludeVolumeKeys.ValueBool() {
+		m.VolumeKey = volumeKey(b)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// getBackup reads the backup id alone, as vbs_backup and vbs_backup_volume_key do, so that both
+// fail alike: an unknown id with the server's 404 message and request id, any other failure (a
+// server that answers with another backup among them) as the client reports it. It is nil where
+// the read failed, which diags then says.
+func getBackup(ctx context.Context, client *vbs.Client, id string, diags *diag.Diagnostics) *vbs.Backup {
+	b, err := client.GetBackup(ctx, id)
+	if err == nil {
+		return b
+	}
+	var apiErr *vbs.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		diags.AddError(notFoundSummary, fmt.Sprintf("id = %q: the server answered HTTP 404: %s%s.",
+			id, strings.TrimSuffix(apiErr.Message, "."), requestIDText(apiErr.RequestID)))
+		return nil
+	}
+	diags.AddError("Unable to read the VBS backup", err.Error())
+	return nil
 }
 
 // clientFilters are the client-side filters among the arguments.

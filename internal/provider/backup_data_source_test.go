@@ -53,7 +53,8 @@ func TestBackupDataSource_byID(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config: simProvider(sim, version) + fmt.Sprintf(`
 data "vbs_backup" "x" {
-  id = %q
+  id                  = %q
+  include_volume_keys = true
 }
 data "vbs_backups" "x" {
   name = "nightly"

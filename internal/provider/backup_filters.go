@@ -185,17 +185,23 @@ func backupIDs(backups []vbs.Backup) []string {
 
 // clientFrom takes the client that the provider's Configure handed over.
 func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *vbs.Client {
-	if req.ProviderData == nil { // ConfigureProvider has not run yet, as during validation
+	return configuredClient(req.ProviderData, &resp.Diagnostics)
+}
+
+// configuredClient is the client in the provider data that Configure hands to data sources and
+// ephemeral resources alike, so that both reach the API the same way.
+func configuredClient(data any, diags *diag.Diagnostics) *vbs.Client {
+	if data == nil { // ConfigureProvider has not run yet, as during validation
 		return nil
 	}
-	if ce, ok := req.ProviderData.(*auth.ConfigError); ok { // no authentication: see vbsProvider.Configure
-		resp.Diagnostics.AddError(ce.Summary, ce.Detail)
+	if ce, ok := data.(*auth.ConfigError); ok { // no authentication: see vbsProvider.Configure
+		diags.AddError(ce.Summary, ce.Detail)
 		return nil
 	}
-	c, ok := req.ProviderData.(*vbs.Client)
+	c, ok := data.(*vbs.Client)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *vbs.Client, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *vbs.Client, got %T. This is a bug in the provider; please report it.", data))
 	}
 	return c
 }

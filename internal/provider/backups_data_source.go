@@ -28,7 +28,9 @@ type backupsDataSource struct {
 type backupsDataSourceModel struct {
 	backupFiltersModel
 	Backups    []backupModel     `tfsdk:"backups"`
-	VolumeKeys map[string]string `tfsdk:"volume_keys"`
+	VolumeKeys map[string]string `tfsdk:"volume_keys"` // nil, and so null, unless IncludeVolumeKeys
+
+	IncludeVolumeKeys types.Bool `tfsdk:"include_volume_keys"`
 }
 
 func (d *backupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -45,10 +47,12 @@ func (d *backupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 	}
 	attrs["volume_keys"] = schema.MapAttribute{
 		Computed: true, Sensitive: true, ElementType: types.StringType,
-		MarkdownDescription: "The encryption keys (`VK` of `service_metadata`) of encrypted volumes, by backup id. " +
-			"They are one sensitive map beside `backups` rather than a sensitive attribute of each backup, because " +
-			"Terraform's cost of sensitive values inside a list grows with the square of their number.",
+		MarkdownDescription: "The encryption keys (`VK` of `service_metadata`) of encrypted volumes, by backup id, with " +
+			"`include_volume_keys = true`; null otherwise. They are one sensitive map beside `backups` rather than a " +
+			"sensitive attribute of each backup, because Terraform's cost of sensitive values inside a list grows with the " +
+			"square of their number.",
 	}
+	attrs["include_volume_keys"] = includeVolumeKeysAttribute("volume_keys")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists volume backups (`GET /v2/{project_id}/backups/detail` on Huawei Cloud VBS, " +
 			"`/v3/{project_id}/backups/detail` on OpenStack Cinder), walking every page, with each backup's " +
@@ -84,7 +88,9 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
 	}
 	m.setIDs(backupIDs(res.Backups))
-	m.VolumeKeys = volumeKeys(res.Backups)
+	if m.IncludeVolumeKeys.ValueBool() {
+		m.VolumeKeys = volumeKeys(res.Backups)
+	}
 	m.Backups = make([]backupModel, len(res.Backups))
 	for i := range res.Backups {
 		m.Backups[i] = newBackupModel(&res.Backups[i])

@@ -43,8 +43,9 @@ func TestBackupsDataSource_apiExample(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: simProvider(sim, "v2") + `
 data "vbs_backups" "example" {
-  sort_key = "created_at"
-  sort_dir = "asc"
+  sort_key            = "created_at"
+  sort_dir            = "asc"
+  include_volume_keys = true
 }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{
@@ -151,7 +152,7 @@ func TestBackupsDataSource_parsedMetadata(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: simProvider(sim, "v3") + `data "vbs_backups" "one" {}`,
+			Config: simProvider(sim, "v3") + `data "vbs_backups" "one" { include_volume_keys = true }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(address, backup, knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"name":                  knownvalue.StringExact("nightly"),
@@ -551,4 +552,51 @@ func each(attr, want string) func([]map[string]any) error {
 		}
 		return nil
 	}
+}
+
+// TestVolumeKeys_stateFileOnlyWhenAsked: with the defaults, the state file that a shared backend
+// would store holds no volume key, neither through vbs_backups nor through vbs_backup;
+// include_volume_keys = true on either puts that data source's key there, and only there.
+func TestVolumeKeys_stateFileOnlyWhenAsked(t *testing.T) {
+	sim := volumeKeySim(t)
+	dir := t.TempDir()
+	config := func(backupsArgs, backupArgs string) string {
+		return simProvider(sim, "v3") + fmt.Sprintf(`
+data "vbs_backups" "all" {
+  %s
+}
+data "vbs_backup" "one" {
+  id = %q
+  %s
+}`, backupsArgs, fullBackup().ID, backupArgs)
+	}
+	stateFile := func(holdsKey bool) statecheck.StateCheck {
+		return stateFileCheck(dir, func(state []byte) error {
+			if !strings.Contains(string(state), `"service_metadata_json"`) {
+				return fmt.Errorf("the state file holds no backup: %s", state)
+			}
+			if got := strings.Contains(string(state), fullVolumeKey); got != holdsKey {
+				return fmt.Errorf("the state file holds the volume key: %v, want %v", got, holdsKey)
+			}
+			return nil
+		})
+	}
+	keys := statecheck.ExpectKnownValue("data.vbs_backups.all", tfjsonpath.New("volume_keys"),
+		knownvalue.MapExact(map[string]knownvalue.Check{fullBackup().ID: knownvalue.StringExact(fullVolumeKey)}))
+	key := statecheck.ExpectKnownValue("data.vbs_backup.one", tfjsonpath.New("volume_key"), knownvalue.StringExact(fullVolumeKey))
+	noKeys := statecheck.ExpectKnownValue("data.vbs_backups.all", tfjsonpath.New("volume_keys"), knownvalue.Null())
+	noKey := statecheck.ExpectKnownValue("data.vbs_backup.one", tfjsonpath.New("volume_key"), knownvalue.Null())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		WorkingDir:               dir,
+		Steps: []resource.TestStep{
+			{Config: config("", ""), ConfigStateChecks: []statecheck.StateCheck{stateFile(false), noKeys, noKey}},
+			{Config: config("include_volume_keys = true", ""), ConfigStateChecks: []statecheck.StateCheck{stateFile(true), keys, noKey}},
+			{Config: config("", "include_volume_keys = true"), ConfigStateChecks: []statecheck.StateCheck{stateFile(true), noKeys, key}},
+			{
+				Config:            config("include_volume_keys = false", "include_volume_keys = false"),
+				ConfigStateChecks: []statecheck.StateCheck{stateFile(false), noKeys, noKey},
+			},
+		},
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -67,7 +68,8 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	if r.err != nil {
 		return errorResponse(req, "Unable to read VBS backups", r.err.Error()+". This is a bug in the provider; please report it."), nil
 	}
-	m, ok := r.arguments(ctx, req.Config)
+	args, ok := r.arguments(ctx, req.Config)
+	m := args.backupFiltersModel
 	if !ok {
 		// The framework validated this configuration already; whatever it cannot decode it reports best.
 		return s.frameworkServer.ReadDataSource(ctx, req)
@@ -85,14 +87,20 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 			"vbs_backups was read before the provider was configured. This is a bug in Terraform or the provider; please report it."), nil
 	}
 	// The backups are written page by page as they arrive, so that only one page of them is parsed
-	// at a time; the ids and volume keys, which are small, are kept for the attributes of their own.
+	// at a time; the ids and volume keys, which are small, are kept for the attributes of their own,
+	// the keys only where the configuration asks for them: otherwise none outlives its page.
 	backups := r.backup.NewList()
 	var ids []string
-	keys := map[string]string{}
+	var keys map[string]string
+	if args.IncludeVolumeKeys.ValueBool() {
+		keys = map[string]string{}
+	}
 	var encodeErr error
 	sum, err := s.provider.client.EachPage(readCtx, m.listOpts(), func(page []vbs.Backup) error {
 		ids = append(ids, backupIDs(page)...)
-		maps.Copy(keys, volumeKeys(page))
+		if keys != nil {
+			maps.Copy(keys, volumeKeys(page))
+		}
 		encodeErr = r.writeBackups(ctx, backups, page)
 		return encodeErr
 	})
@@ -124,7 +132,9 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	if big {
 		debug.FreeOSMemory()
 	}
-	state, err := r.encode(ctx, &backupsState{backupFiltersModel: m, Backups: backups, VolumeKeys: keys})
+	state, err := r.encode(ctx, &backupsState{
+		backupFiltersModel: m, Backups: backups, VolumeKeys: keys, IncludeVolumeKeys: args.IncludeVolumeKeys,
+	})
 	if big {
 		debug.FreeOSMemory()
 	}
@@ -159,6 +169,8 @@ type backupsState struct {
 	backupFiltersModel
 	Backups    *tfstate.List     `tfsdk:"backups"`
 	VolumeKeys map[string]string `tfsdk:"volume_keys"`
+
+	IncludeVolumeKeys types.Bool `tfsdk:"include_volume_keys"`
 }
 
 // fastBackups is what the fast path derives once from the data source's schema.
@@ -191,19 +203,19 @@ var backupsReader = sync.OnceValue(func() *fastBackups {
 
 // arguments decodes the configuration into the framework's model, the one mapping both paths share;
 // the configuration is small, so the framework's decoding costs nothing here.
-func (r *fastBackups) arguments(ctx context.Context, config *tfprotov6.DynamicValue) (backupFiltersModel, bool) {
+func (r *fastBackups) arguments(ctx context.Context, config *tfprotov6.DynamicValue) (backupsDataSourceModel, bool) {
+	var m backupsDataSourceModel
 	if config == nil {
-		return backupFiltersModel{}, false
+		return m, false
 	}
 	raw, err := config.Unmarshal(r.typ)
 	if err != nil {
-		return backupFiltersModel{}, false
+		return m, false
 	}
 	cfg := r.schema
 	cfg.Raw = raw
-	var m backupsDataSourceModel
 	diags := cfg.Get(ctx, &m)
-	return m.backupFiltersModel, len(diags) == 0
+	return m, len(diags) == 0
 }
 
 // compileBackup is the encoder of one element of the backups list of the state type t: a backupModel.

@@ -35,14 +35,17 @@ func TestFastRead_sameAsFramework(t *testing.T) {
 	}{
 		{name: "every attribute present", cfg: vbssim.Config{Backups: []vbssim.Backup{fullBackup()}}, version: "v3", backups: 1},
 		{name: "every attribute present, v2", cfg: vbssim.Config{Backups: []vbssim.Backup{fullBackup()}}, version: "v2", backups: 1},
+		{name: "every attribute present, with volume keys", cfg: vbssim.Config{Backups: []vbssim.Backup{fullBackup()}}, version: "v3", backups: 1, args: withVolumeKeys},
 		{name: "every attribute absent", cfg: vbssim.Config{Backups: []vbssim.Backup{absentBackup()}}, version: "v3", backups: 1},
 		{name: "JSON nulls", cfg: vbssim.Config{Backups: []vbssim.Backup{nullBackup()}}, version: "v3", backups: 1},
 		{name: "unreadable values", cfg: vbssim.Config{Backups: unreadableBackups()}, version: "v3", backups: 3, warnings: true},
+		{name: "unreadable values, with volume keys", cfg: vbssim.Config{Backups: unreadableBackups()}, version: "v3", backups: 3, warnings: true, args: withVolumeKeys},
 		{name: "empty lists and maps", cfg: vbssim.Config{Backups: []vbssim.Backup{emptyBackup()}}, version: "v3", backups: 1},
 		{name: "zero backups", version: "v3"},
 		{name: "API example", cfg: vbssim.Config{Backups: vbssim.Example()}, version: "v2", backups: 3},
 		{name: "generated", cfg: vbssim.Config{Backups: generated}, version: "v3", backups: 500},
 		{name: "generated, v2", cfg: vbssim.Config{Backups: generated}, version: "v2", backups: 500},
+		{name: "generated, with volume keys", cfg: vbssim.Config{Backups: generated}, version: "v3", backups: 500, args: withVolumeKeys},
 		{name: "generated, old microversion", cfg: vbssim.Config{Backups: generated, MaxMicroversion: "3.0"}, version: "v3", backups: 500},
 		{
 			name: "generated, every argument", cfg: vbssim.Config{Backups: generated}, version: "v3", backups: 40,
@@ -143,6 +146,46 @@ func TestFastRead_sameAsFramework(t *testing.T) {
 				t.Errorf("no warning: %s", diagsString(want.Diagnostics))
 			}
 		})
+	}
+}
+
+// withVolumeKeys are the arguments of a read that asks for the volume keys.
+var withVolumeKeys = map[string]tftypes.Value{"include_volume_keys": tftypes.NewValue(tftypes.Bool, true)}
+
+// TestFastRead_volumeKeysOnlyWhenAsked: on both paths, volume_keys is null unless
+// include_volume_keys = true, and then holds the key of the encrypted volume.
+func TestFastRead_volumeKeysOnlyWhenAsked(t *testing.T) {
+	sim := vbssim.NewTest(t, vbssim.Config{Backups: append(vbssim.Example(), fullBackup())})
+	endpoint := sim.Endpoint("v3", vbssim.DefaultProjectID)
+	for _, fast := range []bool{true, false} {
+		s := configuredServer(t, endpoint, fast)
+		if fast {
+			s.frameworkServer = frameworkForbidden{s.frameworkServer, t}
+		}
+		typ := backupsType(t, s)
+		for _, include := range []*bool{nil, ptr(false), ptr(true)} {
+			var args map[string]tftypes.Value
+			if include != nil {
+				args = map[string]tftypes.Value{"include_volume_keys": tftypes.NewValue(tftypes.Bool, *include)}
+			}
+			resp, err := s.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: "vbs_backups", Config: objectValue(t, typ, args)})
+			if err != nil || len(resp.Diagnostics) > 0 {
+				t.Fatalf("fast %v, include_volume_keys %v: %v %s", fast, include, err, diagsString(resp.Diagnostics))
+			}
+			var attrs map[string]tftypes.Value
+			if err := decodeState(t, typ, resp.State).As(&attrs); err != nil {
+				t.Fatal(err)
+			}
+			want := tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil)
+			if include != nil && *include {
+				want = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
+					fullBackup().ID: tftypes.NewValue(tftypes.String, "0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+				})
+			}
+			if got := attrs["volume_keys"]; !got.Equal(want) {
+				t.Errorf("fast %v, include_volume_keys %v: volume_keys %v, want %v", fast, include, got, want)
+			}
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -29,8 +30,9 @@ import (
 )
 
 var (
-	_ provider.Provider              = (*vbsProvider)(nil)
-	_ provider.ProviderWithFunctions = (*vbsProvider)(nil)
+	_ provider.Provider                       = (*vbsProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*vbsProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*vbsProvider)(nil)
 )
 
 // retryBackoff replaces auth.DefaultBackoff when set; only tests set it, so that retries take milliseconds.
@@ -140,6 +142,7 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 			// error waits for the first data source read.
 			p.unconfigured = ces[0]
 			resp.DataSourceData = ces[0]
+			resp.EphemeralResourceData = ces[0]
 			return
 		}
 		if ces := auth.ConfigErrors(err); len(ces) > 0 {
@@ -169,6 +172,7 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	client.Log = debugLog
 	p.client = client
 	resp.DataSourceData = client
+	resp.EphemeralResourceData = client
 }
 
 // diagnosticAttribute is the first of attrs that is not sensitive, or "": Terraform quotes the
@@ -223,6 +227,11 @@ func (p *vbsProvider) Resources(context.Context) []func() resource.Resource { re
 
 func (p *vbsProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewBackupsDataSource, NewBackupIDsDataSource, NewBackupDataSource}
+}
+
+// EphemeralResources read values that must reach neither a plan nor the state.
+func (p *vbsProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{NewBackupVolumeKeyEphemeralResource}
 }
 
 // Functions are pure: they parse the text they are given and need no configured provider.

@@ -844,6 +844,8 @@ func TestProviderNoSecretInLogs(t *testing.T) {
 		return declarations.String() + authConfig(attrs, dataArgs...)
 	}
 
+	// The volume key is read into the state, so that the log could hold it.
+	const includeKeys = "include_volume_keys = true"
 	ids := []statecheck.StateCheck{
 		checkProjectIDs(sim, vbssim.DefaultProjectID),
 		checkAttribute(authAddress, "volume_keys", func(v any) error {
@@ -857,7 +859,7 @@ func TestProviderNoSecretInLogs(t *testing.T) {
 	runAuthSteps(t, secrets,
 		authStep{
 			name:   "Keystone password",
-			config: config(keystoneArgs(sim, map[string]any{"password": hclExpr("var.password")})),
+			config: config(keystoneArgs(sim, map[string]any{"password": hclExpr("var.password")}), includeKeys),
 			checks: ids,
 		},
 		authStep{
@@ -865,7 +867,7 @@ func TestProviderNoSecretInLogs(t *testing.T) {
 			config: config(map[string]any{
 				"auth_url": sim.KeystoneURL(), "application_credential_id": vbssim.DefaultAppCredID,
 				"application_credential_secret": hclExpr("var.app_cred_secret"),
-			}),
+			}, includeKeys),
 			checks: ids,
 		},
 		authStep{
@@ -873,14 +875,14 @@ func TestProviderNoSecretInLogs(t *testing.T) {
 			config: config(map[string]any{
 				"access_key": accessKey, "secret_key": hclExpr("var.secret_key"), "security_token": hclExpr("var.security_token"),
 				"project_id": vbssim.DefaultProjectID, "endpoint": sim.Endpoint("v2", vbssim.DefaultProjectID),
-			}, "page_size = 2"),
+			}, "page_size = 2", includeKeys),
 			checks: ids,
 		},
 		authStep{
 			name: "token and endpoint",
 			config: config(map[string]any{
 				"token": hclExpr("var.token"), "project_id": vbssim.DefaultProjectID, "endpoint": sim.URL() + "/v3/{project_id}",
-			}),
+			}, includeKeys),
 			checks: ids,
 		},
 		authStep{

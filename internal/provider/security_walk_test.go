@@ -146,7 +146,7 @@ func TestSecurityVolumeKeys(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: relConfig(sim, fullBackups, "", ""),
+			Config: relConfig(sim, fullBackups, "", "include_volume_keys = true"),
 			ConfigStateChecks: []statecheck.StateCheck{
 				checkBackups("data.vbs_backups.all", func(state []map[string]any) error {
 					if len(state) != len(tricks) {
@@ -197,7 +197,7 @@ func TestSecurityVolumeKeys(t *testing.T) {
 		resp := protocolRead(t, server, map[string]tftypes.Value{
 			"endpoint": tftypes.NewValue(tftypes.String, sim.Endpoint("v3", vbssim.DefaultProjectID)),
 			"token":    tftypes.NewValue(tftypes.String, vbssim.DefaultToken),
-		}, "vbs_backups", nil)
+		}, "vbs_backups", map[string]tftypes.Value{"include_volume_keys": tftypes.NewValue(tftypes.Bool, true)})
 		if len(resp.Diagnostics) != 1 {
 			t.Fatalf("%s: %d diagnostics, want the one warning: %s", name, len(resp.Diagnostics), diagsString(resp.Diagnostics))
 		}

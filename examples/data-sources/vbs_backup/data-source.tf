@@ -26,9 +26,11 @@ data "vbs_backup" "of_snapshot" {
   snapshot_id = var.snapshot_id
 }
 
-# One backup by id: GET .../backups/{id}, no listing.
+# One backup by id: GET .../backups/{id}, no listing. include_volume_keys writes the volume key to
+# the state; the ephemeral resource vbs_backup_volume_key reads it without writing it anywhere.
 data "vbs_backup" "by_id" {
-  id = var.backup_id
+  id                  = var.backup_id
+  include_volume_keys = true
 }
 
 # Where "no backup" is an answer rather than an error: one() of a list of at most one id is null
