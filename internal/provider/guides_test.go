@@ -169,6 +169,23 @@ func TestGuide_backupFreshnessChecks(t *testing.T) {
 				expectCheck("project_backup_job", "fail",
 					"The project's newest available backup (old) was created at "+at(50*time.Hour)+", more than 24h ago."),
 			}},
+		}, {
+			// No available backup in the whole project: the scoped data source's error makes its check
+			// fail, and the plan still succeeds.
+			PreConfig: func() {
+				if err := sim.SetBackups([]vbssim.Backup{noneError}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			ConfigDirectory:          guideDir("backup-freshness-checks"),
+			ConfigVariables:          volumes("none"),
+			PlanOnly:                 true,
+			ExpectNonEmptyPlan:       true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+				expectCheck("backup_freshness", "fail", "none (newest: never)"),
+				expectCheck("project_backup_job", "fail"),
+			}},
 		}},
 	})
 
