@@ -6,9 +6,11 @@ package provider
 // without TF_ACC, every test here skips.
 //
 // What the real servers bring that the simulator cannot prove: Keystone's token formats, catalog
-// and project substitution; Cinder's own paging (next links carry offset, and the Keystone-protected
-// Cinder writes a dead public_endpoint into them), microversions, policy (a member sees no project
-// or user attributes) and error bodies. Cinder has no service_metadata in its view, so that part of
+// (two regions, RegionTwo on a second Cinder with its own database) and project substitution and
+// rescoping; Cinder's own paging (next links carry offset, and the Keystone-protected Cinder writes a
+// dead public_endpoint into them), microversions (with_count from 3.45), policy (a member sees no
+// project or user attributes, and Cinder ignores all_tenants from a member instead of refusing it;
+// an admin lists every project's backups) and error bodies. Cinder has no service_metadata in its view, so that part of
 // the parsing is the simulator's to test; here service_metadata is null.
 
 import (
