@@ -6,9 +6,11 @@ package provider
 // without TF_ACC, every test here skips.
 //
 // What the real servers bring that the simulator cannot prove: Keystone's token formats, catalog
-// and project substitution; Cinder's own paging (next links carry offset, and the Keystone-protected
-// Cinder writes a dead public_endpoint into them), microversions, policy (a member sees no project
-// or user attributes) and error bodies. Cinder has no service_metadata in its view, so that part of
+// (two regions, RegionTwo on a second Cinder with its own database) and project substitution and
+// rescoping; Cinder's own paging (next links carry offset, and the Keystone-protected Cinder writes a
+// dead public_endpoint into them), microversions (with_count from 3.45), policy (a member sees no
+// project or user attributes, and Cinder ignores all_tenants from a member instead of refusing it;
+// an admin lists every project's backups) and error bodies. Cinder has no service_metadata in its view, so that part of
 // the parsing is the simulator's to test; here service_metadata is null.
 
 import (
@@ -16,14 +18,18 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -48,6 +54,10 @@ type osEnv struct {
 	noauthURL, noauthEndpoint, noauthToken                              string
 	noauthOtherEndpoint, noauthOtherToken                               string
 	otherProjectName, otherProjectID, otherUserName, otherPassword      string
+	otherUniqueName, otherUniqueID                                      string
+	adminUserName, adminPassword                                        string
+	regionTwo, regionTwoPrefix                                          string
+	regionTwoTotal, regionTwoOtherTotal                                 int
 	total, otherTotal                                                   int
 	knownID, knownParentID, knownChildID, knownVolumeID                 string
 	filterName, filterVolumeID                                          string
@@ -114,6 +124,14 @@ func openStackEnv(t *testing.T) osEnv {
 		otherProjectID:       str("VBS_ACC_OTHER_PROJECT_ID"),
 		otherUserName:        str("VBS_ACC_OTHER_USERNAME"),
 		otherPassword:        str("VBS_ACC_OTHER_PASSWORD"),
+		otherUniqueName:      str("VBS_ACC_OTHER_UNIQUE_NAME"),
+		otherUniqueID:        str("VBS_ACC_OTHER_UNIQUE_ID"),
+		adminUserName:        str("VBS_ACC_OS_ADMIN_USERNAME"),
+		adminPassword:        str("VBS_ACC_OS_ADMIN_PASSWORD"),
+		regionTwo:            str("VBS_ACC_REGION_TWO"),
+		regionTwoPrefix:      str("VBS_ACC_REGION_TWO_NAME_PREFIX"),
+		regionTwoTotal:       num("VBS_ACC_REGION_TWO_TOTAL"),
+		regionTwoOtherTotal:  num("VBS_ACC_REGION_TWO_OTHER_TOTAL"),
 		total:                num("VBS_ACC_SEEDED_TOTAL"),
 		otherTotal:           num("VBS_ACC_OTHER_SEEDED_TOTAL"),
 		knownID:              str("VBS_ACC_KNOWN_BACKUP_ID"),
@@ -236,7 +254,7 @@ func TestAccOpenStack_password(t *testing.T) {
 func TestAccOpenStack_token(t *testing.T) {
 	e := openStackEnv(t)
 	osTest(t, resource.TestStep{
-		Config:            e.provider(map[string]string{"auth_url": e.authURL, "token": e.token, "project_id": e.projectID}) + `data "vbs_backup_ids" "rescoped" { limit = 10 }`,
+		Config:            e.provider(map[string]string{"auth_url": e.authURL, "region": e.region, "token": e.token, "project_id": e.projectID}) + `data "vbs_backup_ids" "rescoped" { limit = 10 }`,
 		ConfigStateChecks: []statecheck.StateCheck{checkCount("data.vbs_backup_ids.rescoped", 10)},
 	}, resource.TestStep{
 		Config: e.provider(map[string]string{"token": e.token, "endpoint": e.cinderEndpoint}) + `
@@ -258,12 +276,12 @@ func TestAccOpenStack_applicationCredential(t *testing.T) {
 	list := `data "vbs_backup_ids" "known" { name = "` + osKnownName + `" }`
 	osTest(t, resource.TestStep{
 		Config: e.provider(map[string]string{
-			"auth_url": e.authURL, "application_credential_id": e.appCredID, "application_credential_secret": e.appCredSecret,
+			"auth_url": e.authURL, "region": e.region, "application_credential_id": e.appCredID, "application_credential_secret": e.appCredSecret,
 		}) + list,
 		ConfigStateChecks: known,
 	}, resource.TestStep{
 		Config: e.provider(map[string]string{
-			"auth_url": e.authURL, "application_credential_name": e.appCredName, "application_credential_secret": e.appCredSecret,
+			"auth_url": e.authURL, "region": e.region, "application_credential_name": e.appCredName, "application_credential_secret": e.appCredSecret,
 			"user_name": e.userName, "user_domain_name": e.userDomain,
 		}) + list,
 		ConfigStateChecks: known,
@@ -650,7 +668,7 @@ func TestAccOpenStack_otherProject(t *testing.T) {
 	}
 	osTest(t, resource.TestStep{
 		Config: e.provider(map[string]string{
-			"auth_url": e.authURL, "user_name": e.otherUserName, "password": e.otherPassword,
+			"auth_url": e.authURL, "region": e.region, "user_name": e.otherUserName, "password": e.otherPassword,
 			"project_name": e.otherProjectName, "user_domain_name": e.userDomain, "project_domain_name": e.projectDomain,
 		}) + `data "vbs_backup_ids" "other" {}`,
 		ConfigStateChecks: []statecheck.StateCheck{
@@ -717,4 +735,372 @@ func TestAccOpenStack_errors(t *testing.T) {
 			ExpectError: wordsRegexp("Unable to list VBS backups", "sort_key=container_format", "HTTP 400: Invalid input received: Invalid sort key", "(request id req-"),
 		},
 	)
+}
+
+// adminProvider authenticates vbs-admin, who has the admin role in the demo project: Cinder lists
+// every project's backups (all_tenants=1) only for that role.
+func (e osEnv) adminProvider() string {
+	return e.provider(map[string]string{
+		"auth_url": e.authURL, "region": e.region, "user_name": e.adminUserName, "password": e.adminPassword,
+		"project_name": e.projectName, "user_domain_name": e.userDomain, "project_domain_name": e.projectDomain,
+	})
+}
+
+// attrEquals checks one attribute of a data source in the state against another data source's.
+func attrEquals(address, attr, otherAddress, otherAttr string) statecheck.StateCheck {
+	return statecheck.CompareValuePairs(address, tfjsonpath.New(attr), otherAddress, tfjsonpath.New(otherAttr), compare.ValuesSame())
+}
+
+// TestAccOpenStack_projectID reads the other project from a provider authenticated to the demo
+// project: Keystone gives a token scoped to the other project from the same password (the demo
+// user is a member of both), and the data sources of each project see only its own backups. An
+// application credential is bound to its project: asking for another is an error naming both.
+func TestAccOpenStack_projectID(t *testing.T) {
+	e := openStackEnv(t)
+	var other []string
+	osTest(t, resource.TestStep{
+		Config: e.passwordProvider() + fmt.Sprintf(`
+data "vbs_backup_ids" "other" {
+  project_id = %[1]q
+}
+data "vbs_backup" "other_unique" {
+  project_id = %[1]q
+  name       = %[2]q
+}
+data "vbs_backup_ids" "demo_unique" {
+  name = %[2]q
+}
+data "vbs_backup_ids" "demo_dup" {
+  name = %[3]q
+}
+data "vbs_backup_ids" "own" {
+  project_id = %[4]q
+  name       = %[3]q
+}
+`, e.otherProjectID, e.otherUniqueName, e.filterName, e.projectID),
+		ConfigStateChecks: []statecheck.StateCheck{
+			checkIDs("data.vbs_backup_ids.other", func(ids []string) error {
+				other = ids
+				return distinct(ids, e.otherTotal)
+			}),
+			statecheck.ExpectKnownValue("data.vbs_backup.other_unique", tfjsonpath.New("id"), knownvalue.StringExact(e.otherUniqueID)),
+			checkCount("data.vbs_backup_ids.demo_unique", 0),
+			checkIDs("data.vbs_backup_ids.demo_dup", func(ids []string) error {
+				if err := distinct(ids, e.filterNameCount); err != nil {
+					return err
+				}
+				for _, id := range ids {
+					if slices.Contains(other, id) {
+						return fmt.Errorf("backup %s of the other project is listed in the demo project", id)
+					}
+				}
+				return nil
+			}),
+			// project_id naming the provider's own project reads the same backups.
+			attrEquals("data.vbs_backup_ids.own", "ids", "data.vbs_backup_ids.demo_dup", "ids"),
+		},
+	}, resource.TestStep{
+		Config: e.provider(map[string]string{
+			"auth_url": e.authURL, "region": e.region, "application_credential_id": e.appCredID, "application_credential_secret": e.appCredSecret,
+		}) + fmt.Sprintf(`data "vbs_backup_ids" "other" { project_id = %q }`, e.otherProjectID),
+		ExpectError: regexp.MustCompile(`(?is)(project_id.*application.credential|application.credential.*project_id)`),
+	})
+}
+
+// TestAccOpenStack_region reads RegionTwo, whose catalog entries lead to a second Cinder with a
+// database of its own, from a provider configured for RegionOne, and the other way round; the
+// backups' names tell which Cinder answered. A region the catalog does not have is an error, not
+// a silent fall-back to the provider's region.
+func TestAccOpenStack_region(t *testing.T) {
+	e := openStackEnv(t)
+	regionTwoOnly := func(want int) func([]map[string]any) error {
+		return func(backups []map[string]any) error {
+			if len(backups) != want {
+				return fmt.Errorf("got %d backups, want %d", len(backups), want)
+			}
+			for _, b := range backups {
+				if name, _ := b["name"].(string); !strings.HasPrefix(name, e.regionTwoPrefix) {
+					return fmt.Errorf("backup %v (%v) is not one of %s's", b["id"], b["name"], e.regionTwo)
+				}
+			}
+			return distinctIDs(backups)
+		}
+	}
+	osTest(t, resource.TestStep{
+		Config: e.passwordProvider() + fmt.Sprintf(`
+data "vbs_backups" "two" {
+  region = %[1]q
+}
+data "vbs_backups" "two_other_project" {
+  region     = %[1]q
+  project_id = %[2]q
+}
+data "vbs_backup" "known" {
+  name = %[3]q
+}
+`, e.regionTwo, e.otherProjectID, osKnownName),
+		ConfigStateChecks: []statecheck.StateCheck{
+			checkBackups("data.vbs_backups.two", regionTwoOnly(e.regionTwoTotal)),
+			checkBackups("data.vbs_backups.two_other_project", regionTwoOnly(e.regionTwoOtherTotal)),
+			statecheck.ExpectKnownValue("data.vbs_backup.known", tfjsonpath.New("id"), knownvalue.StringExact(e.knownID)),
+		},
+	}, resource.TestStep{
+		Config: e.passwordProvider("region", e.regionTwo) + fmt.Sprintf(`
+data "vbs_backups" "own" {}
+data "vbs_backup" "known" {
+  region = %q
+  name   = %q
+}
+`, e.region, osKnownName),
+		ConfigStateChecks: []statecheck.StateCheck{
+			checkBackups("data.vbs_backups.own", regionTwoOnly(e.regionTwoTotal)),
+			statecheck.ExpectKnownValue("data.vbs_backup.known", tfjsonpath.New("id"), knownvalue.StringExact(e.knownID)),
+		},
+	}, resource.TestStep{
+		Config:      e.passwordProvider() + `data "vbs_backup_ids" "nowhere" { region = "RegionNowhere" }`,
+		ExpectError: regexp.MustCompile(`RegionNowhere`),
+	})
+}
+
+// TestAccOpenStack_allProjects lists every project's backups as an administrator: both projects'
+// backups, each exactly once, each with its tenant_id (Cinder shows the owner to an admin); without
+// all_projects the same admin sees its own project only.
+func TestAccOpenStack_allProjects(t *testing.T) {
+	e := openStackEnv(t)
+	osTest(t, resource.TestStep{
+		Config: e.adminProvider() + fmt.Sprintf(`
+data "vbs_backups" "all" {
+  all_projects = true
+}
+data "vbs_backup" "other_unique" {
+  all_projects = true
+  name         = %q
+}
+data "vbs_backup_ids" "own" {}
+`, e.otherUniqueName),
+		ConfigStateChecks: []statecheck.StateCheck{
+			checkBackups("data.vbs_backups.all", func(backups []map[string]any) error {
+				if err := distinctIDs(backups); err != nil {
+					return err
+				}
+				owners := map[string]int{}
+				for _, b := range backups {
+					tenant, _ := b["tenant_id"].(string)
+					owners[tenant]++
+				}
+				want := map[string]int{e.projectID: e.total, e.otherProjectID: e.otherTotal}
+				if len(owners) != len(want) || owners[e.projectID] != e.total || owners[e.otherProjectID] != e.otherTotal {
+					return fmt.Errorf("backups by tenant_id: %v, want %v", owners, want)
+				}
+				return nil
+			}),
+			statecheck.ExpectKnownValue("data.vbs_backup.other_unique", tfjsonpath.New("id"), knownvalue.StringExact(e.otherUniqueID)),
+			statecheck.ExpectKnownValue("data.vbs_backup.other_unique", tfjsonpath.New("tenant_id"), knownvalue.StringExact(e.otherProjectID)),
+			checkCount("data.vbs_backup_ids.own", e.total),
+		},
+	})
+}
+
+// TestAccOpenStack_allProjectsMember: Cinder does not refuse all_tenants=1 from a member, it
+// ignores it (and lists the member's own project), so the provider must not return that as every
+// project's backups: each data source fails, naming all_projects and the admin role.
+func TestAccOpenStack_allProjectsMember(t *testing.T) {
+	e := openStackEnv(t)
+	memberError := regexp.MustCompile(`(?is)all_projects.*admin`)
+	osTest(t, resource.TestStep{
+		Config:      e.passwordProvider() + `data "vbs_backup_ids" "x" { all_projects = true }`,
+		ExpectError: memberError,
+	}, resource.TestStep{
+		Config:      e.passwordProvider() + `data "vbs_backups" "x" { all_projects = true }`,
+		ExpectError: memberError,
+	}, resource.TestStep{
+		Config: e.passwordProvider() + fmt.Sprintf(`
+data "vbs_backup" "x" {
+  all_projects = true
+  name         = %q
+}`, e.otherUniqueName),
+		ExpectError: memberError,
+	})
+}
+
+// TestAccOpenStack_tenantID selects one project's backups out of every project's, as an
+// administrator: tenant_id goes to Cinder as its admin filter project_id, alone and beside the
+// other API filters, and every backup returned belongs to that project.
+func TestAccOpenStack_tenantID(t *testing.T) {
+	e := openStackEnv(t)
+	var other []string
+	osTest(t, resource.TestStep{
+		Config: e.adminProvider() + fmt.Sprintf(`
+data "vbs_backups" "other" {
+  all_projects = true
+  tenant_id    = %[1]q
+}
+data "vbs_backup_ids" "other_dup" {
+  all_projects = true
+  tenant_id    = %[1]q
+  name         = %[3]q
+}
+data "vbs_backups" "demo_dup" {
+  all_projects = true
+  tenant_id    = %[2]q
+  name         = %[3]q
+}
+data "vbs_backup" "other_newest" {
+  all_projects = true
+  tenant_id    = %[1]q
+  most_recent  = true
+}
+`, e.otherProjectID, e.projectID, e.filterName),
+		ConfigStateChecks: []statecheck.StateCheck{
+			checkCount("data.vbs_backups.other", e.otherTotal),
+			checkBackups("data.vbs_backups.other", allHave("tenant_id", e.otherProjectID)),
+			checkIDs("data.vbs_backups.other", func(ids []string) error {
+				other = ids
+				return nil
+			}),
+			checkIDs("data.vbs_backup_ids.other_dup", func(ids []string) error {
+				if len(ids) == 0 {
+					return fmt.Errorf("the other project has backups named %s, none listed", e.filterName)
+				}
+				for _, id := range ids {
+					if !slices.Contains(other, id) {
+						return fmt.Errorf("backup %s is not the other project's", id)
+					}
+				}
+				return nil
+			}),
+			checkCount("data.vbs_backups.demo_dup", e.filterNameCount),
+			checkBackups("data.vbs_backups.demo_dup", allHave("tenant_id", e.projectID, "name", e.filterName)),
+			// The default order is newest first, so the newest is the listing's first.
+			statecheck.CompareValuePairs("data.vbs_backup.other_newest", tfjsonpath.New("id"),
+				"data.vbs_backups.other", tfjsonpath.New("ids").AtSliceIndex(0), compare.ValuesSame()),
+			statecheck.ExpectKnownValue("data.vbs_backup.other_newest", tfjsonpath.New("tenant_id"), knownvalue.StringExact(e.otherProjectID)),
+		},
+	})
+}
+
+// TestAccOpenStack_totalCount: total_count is how many backups the API's own filters select, from
+// Cinder's with_count (microversion 3.45), also where limit ended the walk early and where a
+// client-side filter keeps fewer; for an administrator across projects; and in RegionTwo.
+func TestAccOpenStack_totalCount(t *testing.T) {
+	e := openStackEnv(t)
+	count := func(address string, want int) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(address, tfjsonpath.New("total_count"), knownvalue.Int64Exact(int64(want)))
+	}
+	osTest(t, resource.TestStep{
+		Config: e.passwordProvider() + fmt.Sprintf(`
+data "vbs_backup_ids" "all" {
+  limit = 1
+}
+data "vbs_backups" "volume" {
+  volume_id = %[1]q
+  limit     = 3
+}
+data "vbs_backup_ids" "combined" {
+  name      = %[2]q
+  volume_id = %[1]q
+  status    = "available"
+}
+data "vbs_backup_ids" "regex" {
+  volume_id  = %[3]q
+  name_regex = "^vbs-acc-known$"
+}
+data "vbs_backup_ids" "none" {
+  name = "no-such-backup"
+}
+data "vbs_backup_ids" "region_two" {
+  region = %[4]q
+}
+`, e.filterVolumeID, e.filterName, e.knownVolumeID, e.regionTwo),
+		ConfigStateChecks: []statecheck.StateCheck{
+			checkCount("data.vbs_backup_ids.all", 1),
+			count("data.vbs_backup_ids.all", e.total),
+			checkCount("data.vbs_backups.volume", 3),
+			count("data.vbs_backups.volume", e.filterVolumeCount),
+			count("data.vbs_backup_ids.combined", e.filterCombinedCount),
+			checkIDs("data.vbs_backup_ids.regex", sameIDs([]string{e.knownID})),
+			count("data.vbs_backup_ids.regex", 3), // the known chain: the API's filter selects all three
+			count("data.vbs_backup_ids.none", 0),
+			count("data.vbs_backup_ids.region_two", e.regionTwoTotal),
+		},
+	}, resource.TestStep{
+		Config: e.adminProvider() + fmt.Sprintf(`
+data "vbs_backup_ids" "everyone" {
+  all_projects = true
+  limit        = 1
+}
+data "vbs_backup_ids" "other" {
+  all_projects = true
+  tenant_id    = %q
+  limit        = 1
+}
+data "vbs_backup_ids" "own" {
+  limit = 1
+}
+`, e.otherProjectID),
+		ConfigStateChecks: []statecheck.StateCheck{
+			count("data.vbs_backup_ids.everyone", e.total+e.otherTotal),
+			count("data.vbs_backup_ids.other", e.otherTotal),
+			count("data.vbs_backup_ids.own", e.total),
+		},
+	})
+}
+
+// TestAccOpenStack_guideRestoreNewestBackup plans the restore guide's example as a user would run
+// it: both providers configured from the same OS_* variables against the real Keystone, the
+// OpenStack provider (built from the Go module proxy by scripts/build-openstack-provider.sh and
+// installed from a filesystem mirror in this test's own CLI configuration) authenticating at once
+// (OS_DELAYED_AUTH=false) instead of at its first API call. The newest available backup of the known
+// volume, read from the real Cinder, flows into openstack_blockstorage_volume_v3.backup_id.
+func TestAccOpenStack_guideRestoreNewestBackup(t *testing.T) {
+	e := openStackEnv(t)
+	mirror := os.Getenv("VBS_ACC_OPENSTACK_PROVIDER_MIRROR")
+	if mirror == "" {
+		t.Fatal("VBS_ACC_OPENSTACK_PROVIDER_MIRROR is not set: run the tests through scripts/openstack/run.sh")
+	}
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	cliConfig := fmt.Sprintf(`provider_installation {
+  filesystem_mirror {
+    path    = %q
+    include = ["registry.terraform.io/terraform-provider-openstack/openstack", "registry.opentofu.org/terraform-provider-openstack/openstack"]
+  }
+}
+`, mirror)
+	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	// The example's source address, terraform-provider-vbs/vbs, is the provider served by the test.
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "terraform-provider-vbs")
+	for k, v := range map[string]string{
+		"OS_AUTH_URL": e.authURL, "OS_REGION_NAME": e.region, "OS_USERNAME": e.userName, "OS_PASSWORD": e.password,
+		"OS_PROJECT_NAME": e.projectName, "OS_USER_DOMAIN_NAME": e.userDomain, "OS_PROJECT_DOMAIN_NAME": e.projectDomain,
+		"OS_DELAYED_AUTH": "false",
+	} {
+		t.Setenv(k, v)
+	}
+	const volume = "openstack_blockstorage_volume_v3.restored"
+	const createdAt = "2024-05-06T07:08:09.123456Z" // the known backup's
+	resource.Test(t, resource.TestCase{Steps: []resource.TestStep{{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ConfigDirectory:          config.StaticDirectory("../../examples/guides/restore-newest-backup"),
+		ConfigVariables:          config.Variables{"volume_id": config.StringVariable(e.knownVolumeID)},
+		// Plan only: this Cinder has no volume service to create the volume.
+		PlanOnly:           true,
+		ExpectNonEmptyPlan: true,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(volume, plancheck.ResourceActionCreate),
+			plancheck.ExpectKnownValue(volume, tfjsonpath.New("backup_id"), knownvalue.StringExact(e.knownID)),
+			plancheck.ExpectKnownValue(volume, tfjsonpath.New("size"), knownvalue.Int64Exact(40)),
+			plancheck.ExpectKnownValue(volume, tfjsonpath.New("name"), knownvalue.StringExact("restore-of-"+e.knownVolumeID)),
+			plancheck.ExpectKnownValue(volume, tfjsonpath.New("description"),
+				knownvalue.StringExact("Restored from backup "+e.knownID+" of "+createdAt)),
+			plancheck.ExpectKnownOutputValue("restored_from", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"id":         knownvalue.StringExact(e.knownID),
+				"name":       knownvalue.StringExact(osKnownName),
+				"created_at": knownvalue.StringExact(createdAt),
+				"size_gb":    knownvalue.Int64Exact(40),
+			})),
+		}},
+	}}})
 }

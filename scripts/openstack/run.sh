@@ -9,12 +9,21 @@
 #             that exits 101 keeps services from starting and is removed / restored afterwards)
 #   servers   configuration in a fresh `mktemp -d` directory; Keystone (sqlite + WAL, fernet, bcrypt
 #             rounds 4, bootstrap: admin, RegionOne, identity endpoint) and Cinder's schema side by side;
-#             then Keystone (scripts/openstack/keystone_wsgi.py) and two Cinder APIs on one database:
-#             auth_strategy = keystone and auth_strategy = noauth
-#   provision projects vbs-demo and vbs-other, their users (role member), the cinder service user,
-#             the catalog (block-storage, volumev3, volumev2), an application credential, a token
-#   seed      backups straight into Cinder's sqlite (scripts/openstack/seed.py), one transaction
-#   ready     both Cinder APIs answer; every auth method checked with plain HTTP (scripts/openstack/smoke.py)
+#             then Keystone (scripts/openstack/keystone_wsgi.py) and two Cinder APIs of RegionOne on one
+#             database: auth_strategy = keystone and auth_strategy = noauth; and a third Cinder API
+#             (keystone) on a database of its own for RegionTwo (a copy of the fresh schema)
+#   provision projects vbs-demo and vbs-other, their users (role member; the demo user in both), an
+#             admin of vbs-demo (vbs-admin), the cinder service user, region RegionTwo, the catalog
+#             (block-storage, volumev3, volumev2 in RegionOne; block-storage, volumev3 in RegionTwo),
+#             an application credential, a token
+#   seed      backups straight into both Cinder databases (scripts/openstack/seed.py), one transaction
+#             each
+#   ready     the three Cinder APIs answer
+#   provider  waits for the OpenStack Terraform provider, built from the Go module proxy into a
+#             filesystem mirror since the start (scripts/build-openstack-provider.sh; cached after the
+#             first build), for the test that plans the restore guide's example with both providers
+#   smoke     every auth method, both regions and the admin's view checked with plain HTTP
+#             (scripts/openstack/smoke.py)
 #   compile   waits for the test binary, compiled in the background since the start
 #   test      go test ./internal/provider/ -run "${RUN:-TestAccOpenStack}" -count=1 -v -timeout 20m $GO_TEST_FLAGS
 # Every server listens on 127.0.0.1 on a free port and every request goes to 127.x. Every process
@@ -42,7 +51,11 @@
 #   Keystone (the Cinder behind it has auth_strategy = keystone and is in the catalog):
 #     VBS_ACC_OS_AUTH_URL             http://127.0.0.1:PORT/v3
 #     VBS_ACC_OS_REGION_NAME          RegionOne
-#     VBS_ACC_OS_USERNAME, VBS_ACC_OS_USER_ID, VBS_ACC_OS_PASSWORD         demo user (role member)
+#     VBS_ACC_OS_USERNAME, VBS_ACC_OS_USER_ID, VBS_ACC_OS_PASSWORD         demo user (role member of
+#                                     the demo project and of the other project)
+#     VBS_ACC_OS_ADMIN_USERNAME, VBS_ACC_OS_ADMIN_USER_ID, VBS_ACC_OS_ADMIN_PASSWORD   vbs-admin, role
+#                                     admin in the demo project: Cinder's all_tenants=1 lists every
+#                                     project's backups for it (for a member Cinder ignores it)
 #     VBS_ACC_OS_PROJECT_NAME, VBS_ACC_OS_PROJECT_ID                       demo project
 #     VBS_ACC_OS_USER_DOMAIN_NAME, VBS_ACC_OS_PROJECT_DOMAIN_NAME          Default
 #     VBS_ACC_OS_DOMAIN_ID            default
@@ -54,9 +67,16 @@
 #     VBS_ACC_CINDER_PUBLIC_ENDPOINT  http://127.0.0.2:9: that Cinder's public_endpoint, so its next,
 #                                     self and bookmark links name this dead address (as a Cinder
 #                                     behind a proxy does) and a client must page on its own endpoint
+#   RegionTwo (a second Keystone-protected Cinder with a database of its own, in the catalog only
+#   under this region; its backups exist nowhere else):
+#     VBS_ACC_REGION_TWO              RegionTwo
+#     VBS_ACC_REGION_TWO_CINDER_URL   http://127.0.0.1:PORT, its root
+#     VBS_ACC_REGION_TWO_TOTAL, VBS_ACC_REGION_TWO_OTHER_TOTAL   its backups of each project
+#     VBS_ACC_REGION_TWO_NAME_PREFIX  the prefix of all their names (no RegionOne backup has it)
 #   The second project (its backups must never show up in the demo project):
 #     VBS_ACC_OTHER_PROJECT_NAME, VBS_ACC_OTHER_PROJECT_ID, VBS_ACC_OTHER_USERNAME,
-#     VBS_ACC_OTHER_USER_ID, VBS_ACC_OTHER_PASSWORD, VBS_ACC_OTHER_SEEDED_TOTAL
+#     VBS_ACC_OTHER_USER_ID, VBS_ACC_OTHER_PASSWORD, VBS_ACC_OTHER_SEEDED_TOTAL,
+#     VBS_ACC_OTHER_UNIQUE_NAME, VBS_ACC_OTHER_UNIQUE_ID   the one backup of either project with that name
 #   Cinder with auth_strategy = noauth (same database; accepts any token "user:project" as an admin):
 #     VBS_ACC_NOAUTH_URL              http://127.0.0.1:PORT
 #     VBS_ACC_NOAUTH_ENDPOINT         http://127.0.0.1:PORT/v3/<demo project id>
@@ -73,7 +93,9 @@
 #     VBS_ACC_STATUS_COUNTS           "available=N,error=N,...,error_restoring=0": all seven statuses
 #     VBS_ACC_NULL_NAME_COUNT         demo backups whose name is null
 #     VBS_ACC_METADATA_ROWS           rows seeded into backup_metadata
-#   VBS_ACC_ADMIN_USER_ID, VBS_ACC_CINDER_SERVICE_USER_ID, VBS_ACC_WORKDIR
+#   VBS_ACC_OPENSTACK_PROVIDER_MIRROR   a Terraform filesystem mirror holding the OpenStack provider
+#                                       (version in scripts/cli-versions)
+#   VBS_ACC_ADMIN_USER_ID (bootstrap's admin), VBS_ACC_CINDER_SERVICE_USER_ID, VBS_ACC_WORKDIR
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -230,6 +252,7 @@ cd "$REPO_ROOT"
 
 # Compile the tests (and OpenTofu, if needed) while apt and the servers get ready; modules come
 # from the Go module proxy.
+start_bg build-openstack-provider bash "$REPO_ROOT/scripts/build-openstack-provider.sh"
 if [[ ${VBS_ACC_HOLD:-0} != 1 ]]; then
   start_bg go-build go test -count=1 -run '^$' ./internal/provider/
   if ((BUILD_TOFU)); then
@@ -268,15 +291,16 @@ $PY -c 'import cinder, keystone, keystonemiddleware' || die "$PY cannot import c
 
 # ---------------------------------------------------------------------------------------------
 phase servers
-read -r KS_PORT CINDER_PORT NOAUTH_PORT < <($PY -c '
+read -r KS_PORT CINDER_PORT NOAUTH_PORT REGION_TWO_PORT < <($PY -c '
 import socket
-socks = [socket.socket() for _ in range(3)]
+socks = [socket.socket() for _ in range(4)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 KS_URL="http://127.0.0.1:$KS_PORT/v3"
 CINDER_URL="http://127.0.0.1:$CINDER_PORT"
 NOAUTH_URL="http://127.0.0.1:$NOAUTH_PORT"
+REGION_TWO_URL="http://127.0.0.1:$REGION_TWO_PORT"
 # The Keystone-protected Cinder writes this into its links (next, self, bookmark) instead of its own
 # address, like a Cinder behind a proxy (the API document's example shows a private address). It is
 # on loopback (network rule) and nothing listens there: a client must follow next links on the
@@ -284,6 +308,7 @@ NOAUTH_URL="http://127.0.0.1:$NOAUTH_PORT"
 CINDER_PUBLIC_ENDPOINT="http://127.0.0.2:9"
 secret() { $PY -c 'import secrets; print(secrets.token_hex(16))'; }
 ADMIN_PASSWORD=$(secret); CINDER_PASSWORD=$(secret); DEMO_PASSWORD=$(secret); OTHER_PASSWORD=$(secret)
+PROJECT_ADMIN_PASSWORD=$(secret)
 APP_CRED_SECRET=$(secret)
 
 KS_CONF=$WORK/keystone/keystone.conf
@@ -363,7 +388,7 @@ paste.app_factory = oslo_middleware:Healthcheck.app_factory
 backends = disable_by_file
 disable_by_file_path = /nonexistent/cinder-healthcheck-disable
 EOF
-cinder_conf() {  # cinder_conf NAME AUTH_STRATEGY PORT [EXTRA [DEFAULT] LINE]
+cinder_conf() {  # cinder_conf NAME AUTH_STRATEGY PORT DATABASE [EXTRA [DEFAULT] LINE]
   cat >"$WORK/cinder/$1.conf" <<EOF
 [DEFAULT]
 auth_strategy = $2
@@ -375,9 +400,9 @@ api_paste_config = $WORK/cinder/api-paste.ini
 resource_query_filters_file = $WORK/cinder/resource_filters.json
 state_path = $WORK/cinder/state
 log_file = $WORK/logs/$1.log
-${4:-}
+${5:-}
 [database]
-connection = sqlite:///$WORK/cinder/cinder.sqlite
+connection = sqlite:///$4
 [oslo_concurrency]
 lock_path = $WORK/cinder/lock
 [coordination]
@@ -394,8 +419,9 @@ project_domain_name = Default
 region_name = RegionOne
 EOF
 }
-cinder_conf cinder-keystone keystone "$CINDER_PORT" "public_endpoint = $CINDER_PUBLIC_ENDPOINT"
-cinder_conf cinder-noauth noauth "$NOAUTH_PORT"
+cinder_conf cinder-keystone keystone "$CINDER_PORT" "$WORK/cinder/cinder.sqlite" "public_endpoint = $CINDER_PUBLIC_ENDPOINT"
+cinder_conf cinder-noauth noauth "$NOAUTH_PORT" "$WORK/cinder/cinder.sqlite"
+cinder_conf cinder-region-two keystone "$REGION_TWO_PORT" "$WORK/cinder/cinder-region-two.sqlite"
 
 # Independent steps side by side: Cinder's schema, and Keystone's two key repositories.
 start_bg cinder-db-sync "$PY" -c 'import sys; from cinder.cmd.manage import main; sys.argv = ["cinder-manage", "--config-file", sys.argv[1], "db", "sync"]; sys.exit(main())' \
@@ -415,8 +441,12 @@ $PY /usr/bin/keystone-manage --config-file "$KS_CONF" bootstrap --bootstrap-pass
 OS_KEYSTONE_CONFIG_FILES=$KS_CONF start_bg keystone "$PY" "$SCRIPT_DIR/keystone_wsgi.py" "$KS_PORT"
 
 wait "${PID[cinder-db-sync]}" || die "cinder-manage db sync failed"
-sqlite3 "$WORK/cinder/cinder.sqlite" 'PRAGMA journal_mode=WAL;' >/dev/null
-for name in cinder-keystone cinder-noauth; do
+# RegionTwo's Cinder starts from the same fresh schema, copied instead of migrated a second time.
+sqlite3 "$WORK/cinder/cinder.sqlite" ".backup '$WORK/cinder/cinder-region-two.sqlite'"
+for db in cinder.sqlite cinder-region-two.sqlite; do
+  sqlite3 "$WORK/cinder/$db" 'PRAGMA journal_mode=WAL;' >/dev/null
+done
+for name in cinder-keystone cinder-noauth cinder-region-two; do
   start_bg "$name" "$PY" -c 'import sys; from cinder.cmd.api import main; sys.argv = ["cinder-api", "--config-file", sys.argv[1]]; sys.exit(main())' \
     "$WORK/cinder/$name.conf"
 done
@@ -424,8 +454,9 @@ done
 # ---------------------------------------------------------------------------------------------
 phase provision
 wait_http keystone "${PID[keystone]}" "$KS_URL" 60
-KEYSTONE_URL=$KS_URL CINDER_URL=$CINDER_URL ADMIN_PASSWORD=$ADMIN_PASSWORD CINDER_PASSWORD=$CINDER_PASSWORD \
-  DEMO_PASSWORD=$DEMO_PASSWORD OTHER_PASSWORD=$OTHER_PASSWORD APP_CRED_SECRET=$APP_CRED_SECRET \
+KEYSTONE_URL=$KS_URL CINDER_URL=$CINDER_URL CINDER_REGION_TWO_URL=$REGION_TWO_URL \
+  ADMIN_PASSWORD=$ADMIN_PASSWORD CINDER_PASSWORD=$CINDER_PASSWORD DEMO_PASSWORD=$DEMO_PASSWORD \
+  OTHER_PASSWORD=$OTHER_PASSWORD PROJECT_ADMIN_PASSWORD=$PROJECT_ADMIN_PASSWORD APP_CRED_SECRET=$APP_CRED_SECRET \
   $PY "$SCRIPT_DIR/provision.py" "$WORK/provision.env" >"$WORK/logs/provision.out" 2>&1 \
   || die "provisioning Keystone failed"
 # shellcheck disable=SC1091
@@ -435,7 +466,7 @@ source "$WORK/provision.env"
 phase seed
 $PY "$SCRIPT_DIR/seed.py" "$WORK/cinder/cinder.sqlite" "$WORK/seed.env" \
   "$VBS_ACC_OS_PROJECT_ID" "$VBS_ACC_OS_USER_ID" "$VBS_ACC_OTHER_PROJECT_ID" "$VBS_ACC_OTHER_USER_ID" \
-  "$VBS_ACC_ADMIN_USER_ID" >"$WORK/logs/seed.out" 2>&1 || die "seeding failed"
+  "$VBS_ACC_ADMIN_USER_ID" "$WORK/cinder/cinder-region-two.sqlite" >"$WORK/logs/seed.out" 2>&1 || die "seeding failed"
 # shellcheck disable=SC1091
 source "$WORK/seed.env"
 
@@ -443,6 +474,7 @@ source "$WORK/seed.env"
 phase ready
 wait_http cinder-keystone "${PID[cinder-keystone]}" "$CINDER_URL/" 90
 wait_http cinder-noauth "${PID[cinder-noauth]}" "$NOAUTH_URL/" 90
+wait_http cinder-region-two "${PID[cinder-region-two]}" "$REGION_TWO_URL/" 90
 
 export TF_ACC=1 VBS_ACC_OPENSTACK=1 VBS_ACC_WORKDIR=$WORK
 export VBS_ACC_CINDER_URL=$CINDER_URL VBS_ACC_CINDER_ENDPOINT=$CINDER_URL/v3/$VBS_ACC_OS_PROJECT_ID
@@ -452,6 +484,14 @@ export VBS_ACC_NOAUTH_ENDPOINT=$NOAUTH_URL/v3/$VBS_ACC_OS_PROJECT_ID
 export VBS_ACC_NOAUTH_TOKEN=$VBS_ACC_OS_USER_ID:$VBS_ACC_OS_PROJECT_ID
 export VBS_ACC_NOAUTH_OTHER_ENDPOINT=$NOAUTH_URL/v3/$VBS_ACC_OTHER_PROJECT_ID
 export VBS_ACC_NOAUTH_OTHER_TOKEN=$VBS_ACC_OTHER_USER_ID:$VBS_ACC_OTHER_PROJECT_ID
+export VBS_ACC_REGION_TWO_CINDER_URL=$REGION_TWO_URL
+
+phase provider
+wait "${PID[build-openstack-provider]}" \
+  || die "building the OpenStack provider failed (logs/build-openstack-provider.out)"
+export VBS_ACC_OPENSTACK_PROVIDER_MIRROR=$REPO_ROOT/bin/provider-mirror
+
+phase smoke
 : >"$WORK/terraformrc"
 export TF_CLI_CONFIG_FILE=$WORK/terraformrc
 {
@@ -462,7 +502,7 @@ export TF_CLI_CONFIG_FILE=$WORK/terraformrc
 } >"$WORK/env.sh"
 
 $PY "$SCRIPT_DIR/smoke.py" >"$WORK/logs/smoke.out" 2>&1 || die "smoke check failed (see smoke.out below)"
-log "ready: keystone $KS_URL, cinder $CINDER_URL (keystone), $NOAUTH_URL (noauth), $VBS_ACC_SEEDED_TOTAL backups"
+log "ready: keystone $KS_URL, cinder $CINDER_URL (keystone), $NOAUTH_URL (noauth), $REGION_TWO_URL (RegionTwo), $VBS_ACC_SEEDED_TOTAL backups"
 
 if [[ ${VBS_ACC_HOLD:-0} == 1 ]]; then
   phase ""

@@ -1,9 +1,10 @@
 """Seed backups straight into Cinder's sqlite database (the only way without a backup service).
 
 Usage: /usr/bin/python3 seed.py DB ENV_OUT DEMO_PROJECT DEMO_USER OTHER_PROJECT OTHER_USER ADMIN_USER
+                               [REGION_TWO_DB]
 
 Deterministic (fixed random seed): the same ids, names and counts on every run, except the
-project and user ids, which Keystone generates. Everything goes in one transaction.
+project and user ids, which Keystone generates. Everything goes in one transaction per database.
 
 The demo project gets DEMO_TOTAL visible backups: every status, several volumes, duplicate names,
 null names, unicode names, incremental chains (parent_id / num_dependent_backups), Huawei-style
@@ -11,7 +12,12 @@ service_metadata strings, JSON descriptions {"DESC": ..., "INC": ...} and plain 
 rows, encryption key ids, and a few soft-deleted rows (deleted = 1) that must stay invisible.
 Creation and update times are distinct to the second, so any order check that compares whole
 seconds is exact. The other project gets OTHER_TOTAL backups, some with the same name and
-volume id as demo backups, which a listing of the demo project must never show.
+volume id as demo backups, which a listing of the demo project must never show; "other-01" is
+the name of exactly one backup of either project.
+
+REGION_TWO_DB, the database of RegionTwo's Cinder, gets REGION_TWO_TOTAL backups of the demo project
+and REGION_TWO_OTHER_TOTAL of the other one, every name starting with REGION_TWO_PREFIX, which no
+RegionOne backup has: a listing shows which region answered.
 
 KNOWN_* below describes one demo backup field by field; the acceptance tests assert them
 (internal/provider/openstack_acc_test.go repeats the values: change both together).
@@ -29,6 +35,9 @@ import uuid
 DEMO_TOTAL = 2537          # visible backups of the demo project, known chain included
 OTHER_TOTAL = 31           # backups of the other project
 DELETED_TOTAL = 13         # soft-deleted demo backups (never listed)
+REGION_TWO_TOTAL = 6       # RegionTwo: demo project
+REGION_TWO_OTHER_TOTAL = 2  # RegionTwo: other project
+REGION_TWO_PREFIX = "vbs-acc-region-two-"
 
 NS = uuid.UUID("6f1c5a52-4f0e-4d43-9d0a-2b1f1c0a7e11")
 
@@ -162,8 +171,51 @@ def name_for(rnd, i):
     return "backup-%05d" % i
 
 
+def insert(db, rows, metadata):
+    """Writes rows (and backup_metadata rows) in one transaction; reports whether metadata was kept."""
+    con = sqlite3.connect(db, timeout=30)
+    with con:
+        cols = [r[1] for r in con.execute("PRAGMA table_info(backups)")]
+        missing = [c for c in COLUMNS if c not in cols]
+        if missing:
+            sys.exit("backups table lacks columns %s (schema: %s)" % (missing, cols))
+        con.executemany("INSERT INTO backups (%s) VALUES (%s)" % (
+            ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))),
+            [tuple(r[c] for c in COLUMNS) for r in rows])
+        has_meta = con.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                               "AND name='backup_metadata'").fetchone()
+        if has_meta:
+            con.executemany("INSERT INTO backup_metadata (created_at, updated_at, deleted, "
+                            "backup_id, key, value) VALUES (?, ?, 0, ?, ?, ?)",
+                            [(c, c, b, k, v) for c, b, k, v in metadata])
+    con.close()
+    return bool(has_meta)
+
+
+def region_two_rows(demo_project, demo_user, other_project, other_user):
+    """RegionTwo's backups: few, and named so that no RegionOne backup can be taken for one."""
+    rows = []
+    start = dt.datetime(2024, 6, 1)
+    for project, user, n, label in ((demo_project, demo_user, REGION_TWO_TOTAL, ""),
+                                    (other_project, other_user, REGION_TWO_OTHER_TOTAL, "other-")):
+        for i in range(n):
+            created = start + dt.timedelta(hours=len(rows), microseconds=1000 * i)
+            row = dict.fromkeys(COLUMNS)
+            row.update(
+                id=uid("region-two", project, i), created_at=fmt(created),
+                updated_at=fmt(created + dt.timedelta(minutes=5)), deleted=0,
+                volume_id=uid("region-two-volume", i % 2), user_id=user, project_id=project,
+                host="backup-host@vbs", service="cinder.backup.drivers.nfs.NFSBackupDriver",
+                availability_zone="az-two", display_name="%s%s%02d" % (REGION_TWO_PREFIX, label, i),
+                display_description="RegionTwo backup", container="region-two", status="available",
+                size=2, object_count=4, num_dependent_backups=0, data_timestamp=fmt(created))
+            rows.append(row)
+    return rows
+
+
 def main():
     db, env_out, demo_project, demo_user, other_project, other_user, admin_user = sys.argv[1:8]
+    region_two_db = sys.argv[8] if len(sys.argv) > 8 else None
     rnd = random.Random(20240506)
     clock = Clock(rnd)
     for known_time in (KNOWN["created_at"], KNOWN["updated_at"]):
@@ -286,22 +338,9 @@ def main():
                  num_dependent_backups=0, data_timestamp=fmt(created),
                  service_metadata=huawei_service_metadata(rnd, False)))
 
-    con = sqlite3.connect(db, timeout=30)
-    with con:
-        cols = [r[1] for r in con.execute("PRAGMA table_info(backups)")]
-        missing = [c for c in COLUMNS if c not in cols]
-        if missing:
-            sys.exit("backups table lacks columns %s (schema: %s)" % (missing, cols))
-        con.executemany("INSERT INTO backups (%s) VALUES (%s)" % (
-            ", ".join(COLUMNS), ", ".join("?" * len(COLUMNS))),
-            [tuple(r[c] for c in COLUMNS) for r in rows])
-        has_meta = con.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                               "AND name='backup_metadata'").fetchone()
-        if has_meta:
-            con.executemany("INSERT INTO backup_metadata (created_at, updated_at, deleted, "
-                            "backup_id, key, value) VALUES (?, ?, 0, ?, ?, ?)",
-                            [(c, c, b, k, v) for c, b, k, v in metadata])
-    con.close()
+    has_meta = insert(db, rows, metadata)
+    if region_two_db:
+        insert(region_two_db, region_two_rows(demo_project, demo_user, other_project, other_user), [])
 
     statuses = collections.Counter(r["status"] for r in visible)
     volumes = collections.Counter(r["volume_id"] for r in visible)
@@ -311,6 +350,8 @@ def main():
     env = {
         "VBS_ACC_SEEDED_TOTAL": len(visible),
         "VBS_ACC_OTHER_SEEDED_TOTAL": OTHER_TOTAL,
+        "VBS_ACC_OTHER_UNIQUE_NAME": "other-01",
+        "VBS_ACC_OTHER_UNIQUE_ID": uid("other", 1),
         "VBS_ACC_KNOWN_BACKUP_ID": KNOWN_ID,
         "VBS_ACC_KNOWN_PARENT_ID": KNOWN_PARENT_ID,
         "VBS_ACC_KNOWN_CHILD_ID": KNOWN_CHILD_ID,
@@ -326,6 +367,12 @@ def main():
         "VBS_ACC_NULL_NAME_COUNT": names[None],
         "VBS_ACC_METADATA_ROWS": len(metadata) if has_meta else 0,
     }
+    if region_two_db:
+        env.update({
+            "VBS_ACC_REGION_TWO_TOTAL": REGION_TWO_TOTAL,
+            "VBS_ACC_REGION_TWO_OTHER_TOTAL": REGION_TWO_OTHER_TOTAL,
+            "VBS_ACC_REGION_TWO_NAME_PREFIX": REGION_TWO_PREFIX,
+        })
     with open(env_out, "w") as out:
         for key, value in env.items():
             out.write("export %s=%s\n" % (key, shlex.quote(str(value))))

@@ -1,8 +1,8 @@
 """Smoke check of the local OpenStack before the Go tests run, with plain HTTP on 127.0.0.1.
 
 Usage: /usr/bin/python3 smoke.py [--facts]
-Reads the VBS_ACC_* environment that run.sh exports. Fails (exit 1) when an auth method or the
-listing does not work as the acceptance tests expect. With --facts it also prints what the real
+Reads the VBS_ACC_* environment that run.sh exports. Fails (exit 1) when an auth method, a region,
+the admin's view or the listing does not work as the acceptance tests expect. With --facts it also prints what the real
 Keystone and Cinder do with pagination, microversions and bad input (the facts DESIGN.md records).
 """
 import json
@@ -50,10 +50,10 @@ def fact(what, value):
         print("fact %s: %s" % (what, value))
 
 
-def token(identity, scope=True):
+def token(identity, scope=True, project=None):
     auth = {"identity": identity}
     if scope:
-        auth["scope"] = {"project": {"id": E["VBS_ACC_OS_PROJECT_ID"]}}
+        auth["scope"] = {"project": {"id": project or E["VBS_ACC_OS_PROJECT_ID"]}}
     status, data, hdrs = request("POST", E["VBS_ACC_OS_AUTH_URL"] + "/auth/tokens", {"auth": auth})
     return status, hdrs.get("X-Subject-Token"), data
 
@@ -66,12 +66,25 @@ def main():
         "name": E["VBS_ACC_OS_USERNAME"], "password": E["VBS_ACC_OS_PASSWORD"],
         "domain": {"name": E["VBS_ACC_OS_USER_DOMAIN_NAME"]}}}})
     check(status == 201 and tok, "Keystone password auth -> token (%s)" % status)
-    catalog = {svc["type"]: [ep["url"] for ep in svc["endpoints"] if ep["interface"] == "public"]
-               for svc in body["token"]["catalog"]}
+    def public(region):
+        return {svc["type"]: [ep["url"] for ep in svc["endpoints"]
+                              if ep["interface"] == "public" and ep["region_id"] == region]
+                for svc in body["token"]["catalog"]}
+    catalog = public(E["VBS_ACC_OS_REGION_NAME"])
     expected = E["VBS_ACC_CINDER_ENDPOINT"]
     check(catalog.get("block-storage") == [expected] and catalog.get("volumev3") == [expected],
           "catalog: block-storage and volumev3 -> %s" % expected)
     fact("catalog", json.dumps(catalog, sort_keys=True))
+    two = public(E["VBS_ACC_REGION_TWO"])
+    expected_two = E["VBS_ACC_REGION_TWO_CINDER_URL"] + "/v3/" + project
+    check(two.get("block-storage") == [expected_two] and two.get("volumev3") == [expected_two]
+          and not two.get("volumev2"),
+          "catalog %s: block-storage and volumev3 -> %s" % (E["VBS_ACC_REGION_TWO"], expected_two))
+    st, data, _ = request("GET", expected_two + "/backups/detail", headers={"X-Auth-Token": tok})
+    names = [b["name"] for b in data["backups"]] if st == 200 else []
+    check(len(names) == int(E["VBS_ACC_REGION_TWO_TOTAL"]) and
+          all(n.startswith(E["VBS_ACC_REGION_TWO_NAME_PREFIX"]) for n in names),
+          "%s's Cinder lists its own %s demo backups (%s)" % (E["VBS_ACC_REGION_TWO"], E["VBS_ACC_REGION_TWO_TOTAL"], st))
 
     for name, identity in (
             ("token (rescope)", {"methods": ["token"], "token": {"id": E["VBS_ACC_OS_TOKEN"]}}),
@@ -181,9 +194,56 @@ def main():
     check(st == 400, "other project's token on the demo project's URL -> 400")
     fact("other token on demo URL", "%s %s" % (st, json.dumps(data)))
 
+    scope_checks(total, base, tok)
+
     if FAILED:
         print("%d check(s) failed" % len(FAILED))
         sys.exit(1)
+
+
+def scope_checks(total, base, member_tok):
+    """What the admin role changes (all_tenants, the project attribute, with_count) and what a
+    member's rescoped token reaches."""
+    everyone = total + int(E["VBS_ACC_OTHER_SEEDED_TOTAL"])
+    other = E["VBS_ACC_OTHER_PROJECT_ID"]
+    mv = {"OpenStack-API-Version": "volume 3.64"}
+    st, admin_tok, _ = token({"methods": ["password"], "password": {"user": {
+        "name": E["VBS_ACC_OS_ADMIN_USERNAME"], "password": E["VBS_ACC_OS_ADMIN_PASSWORD"],
+        "domain": {"name": "Default"}}}})
+    check(st == 201 and admin_tok, "Keystone password auth of the project admin -> token (%s)" % st)
+    admin = dict(mv, **{"X-Auth-Token": admin_tok})
+    st, data, _ = request("GET", base + "?all_tenants=1&with_count=true&limit=1", headers=admin)
+    check(st == 200 and data.get("count") == everyone,
+          "admin all_tenants=1 with_count -> every project's %d backups (%s, count %s)" % (
+              everyone, st, data.get("count") if st == 200 else data))
+    st, data, _ = request("GET", base + "?all_tenants=1&project_id=%s&with_count=true" % other, headers=admin)
+    owners = {b.get("os-backup-project-attr:project_id") for b in data["backups"]} if st == 200 else set()
+    check(st == 200 and data.get("count") == int(E["VBS_ACC_OTHER_SEEDED_TOTAL"]) and owners == {other},
+          "admin all_tenants=1&project_id=<other> -> the other project's backups, each with its project")
+    st, data, _ = request("GET", base + "?with_count=true&limit=1", headers=admin)
+    fact("admin without all_tenants", "%s count %s" % (st, data.get("count") if st == 200 else data))
+
+    member = dict(mv, **{"X-Auth-Token": member_tok})
+    st, data, _ = request("GET", base + "?all_tenants=1&with_count=true&limit=1", headers=member)
+    ok = st == 200 and data.get("count") == total and \
+        "os-backup-project-attr:project_id" not in data["backups"][0]
+    check(ok, "member all_tenants=1 -> 200 with its own project's backups only, no project attribute "
+              "(Cinder ignores all_tenants for a non-admin: no 403)")
+    fact("member all_tenants=1", "%s count %s" % (st, data.get("count") if st == 200 else data))
+    st, data, _ = request("GET", base + "?with_count=true&limit=1",
+                          headers={"X-Auth-Token": member_tok, "OpenStack-API-Version": "volume 3.44"})
+    fact("member with_count at 3.44", "%s %s" % (st, json.dumps(data)[:200]))
+    st, data, _ = request("GET", base + "?project_id=%s&limit=1" % other, headers=member)
+    fact("member project_id filter", "%s %s" % (st, json.dumps(data)[:200]))
+
+    # The demo user's password also reaches the other project, with a token scoped to it.
+    st, other_tok, _ = token({"methods": ["password"], "password": {"user": {
+        "name": E["VBS_ACC_OS_USERNAME"], "password": E["VBS_ACC_OS_PASSWORD"],
+        "domain": {"name": "Default"}}}}, project=other)
+    st, data, _ = request("GET", E["VBS_ACC_CINDER_URL"] + "/v3/" + other + "/backups/detail",
+                          headers={"X-Auth-Token": other_tok})
+    check(st == 200 and len(data["backups"]) == int(E["VBS_ACC_OTHER_SEEDED_TOTAL"]),
+          "demo user's token scoped to the other project lists its backups (%s)" % st)
 
 
 if __name__ == "__main__":
