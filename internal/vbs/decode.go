@@ -274,6 +274,7 @@ func jsonKind(tok json.Token) string {
 // incremental needs it.
 type lazyJSON struct {
 	id, name, snapshotID, zone textField
+	status, volumeID           textField // the API's own filters, which the walk checks again
 	createdAt                  timeField
 	metadata                   mapField
 	isIncremental              boolField
@@ -289,7 +290,8 @@ func (j *lazyJSON) UnmarshalJSON(raw []byte) error {
 
 // lazyKeys are the members a selection reads, as backupJSON names them, and as bytes for folding.
 var (
-	lazyKeys     = []string{"id", "name", "snapshot_id", "availability_zone", "created_at", "metadata", "is_incremental", "service_metadata"}
+	lazyKeys = []string{"id", "name", "status", "volume_id", "snapshot_id", "availability_zone", "created_at", "metadata",
+		"is_incremental", "service_metadata"}
 	lazyKeyBytes = func() [][]byte {
 		b := make([][]byte, len(lazyKeys))
 		for i, k := range lazyKeys {
@@ -322,6 +324,10 @@ func (j *lazyJSON) scan(raw []byte, owned bool) error {
 			_ = j.id.UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
 		case "name":
 			_ = j.name.UnmarshalJSON(v)
+		case "status":
+			_ = j.status.UnmarshalJSON(v)
+		case "volume_id":
+			_ = j.volumeID.UnmarshalJSON(v)
 		case "snapshot_id":
 			_ = j.snapshotID.UnmarshalJSON(v)
 		case "availability_zone":
@@ -360,7 +366,8 @@ func lazyKey(key []byte) string {
 // selected is what the selection reads of the backup; incremental asks for Backup.Incremental.
 func (j *lazyJSON) selected(incremental bool) Backup {
 	b := Backup{
-		ID: j.id.v, Name: j.name.ptr(), SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
+		ID: j.id.v, Name: j.name.ptr(), Status: j.status.ptr(), VolumeID: j.volumeID.ptr(),
+		SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
 		CreatedAt: j.createdAt.ptr(), Metadata: j.metadata.v, IsIncremental: j.isIncremental.ptr(),
 	}
 	if incremental {
