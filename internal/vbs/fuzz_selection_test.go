@@ -410,8 +410,7 @@ func FuzzSelection(f *testing.F) {
 		}
 
 		// What the walk read, and the order it relied on, as the first request asked for it.
-		q := walkQuery(t, srv)
-		key, desc := q.Get("sort_key"), q.Get("sort_dir") != "asc"
+		key, desc := srv.query.Get("sort_key"), srv.query.Get("sort_dir") != "asc"
 		relied := key == "created_at" && (o.mode == 2 || desc && o.after >= 0 || !desc && o.before >= 0)
 		all := distinct(backups, srv.listing)
 		read := distinct(backups, srv.pages...)
@@ -483,15 +482,6 @@ func FuzzSelection(f *testing.F) {
 			t.Fatalf("unfiltered %+v, want %+v", got.unfiltered, misses)
 		}
 	})
-}
-
-// walkQuery is the query of the walk's first request.
-func walkQuery(t *testing.T, srv *fzServer) url.Values {
-	t.Helper()
-	if srv.query == nil {
-		t.Fatal("no request")
-	}
-	return srv.query
 }
 
 // limit is the walk's own: FindBackup sets it (2, or none for the most recent).
