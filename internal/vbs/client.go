@@ -130,12 +130,22 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 	}
 	res := &IDsResult{}
 	var pages int
-	if !opts.Filter.Active() && !opts.hasAPIFilter() {
+	switch {
+	case !opts.Filter.Active() && !opts.hasAPIFilter():
 		pages, err = walk(ctx, c, opts, func(j *idOnly) bool {
 			res.IDs = append(res.IDs, j.ID.v)
 			return true
 		}, nil)
-	} else {
+	case !opts.Filter.Active():
+		pages, err = walk(ctx, c, opts, func(j *apiOnly) bool {
+			b := j.selected()
+			match := sel.judge(&b)
+			if match {
+				res.IDs = append(res.IDs, b.ID)
+			}
+			return match
+		}, nil) // no client-side filter: nothing relies on the order
+	default:
 		pages, err = walk(ctx, c, opts, func(j *lazyJSON) bool {
 			b := j.selected(opts.Filter.Incremental != nil)
 			match := sel.judge(&b)

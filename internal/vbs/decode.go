@@ -41,8 +41,23 @@ type idOnly struct {
 	ID textField `json:"id"`
 }
 
+// apiOnly is a backup decoded for its id and the members of the API's own filters (apiFilters):
+// listing ids with those filters alone checks them again for little more than the ids cost.
+type apiOnly struct {
+	ID       textField `json:"id"`
+	Name     textField `json:"name"`
+	Status   textField `json:"status"`
+	VolumeID textField `json:"volume_id"`
+}
+
 func (j *backupJSON) backupID() (string, bool) { return idOf(&j.ID) }
 func (j *idOnly) backupID() (string, bool)     { return idOf(&j.ID) }
+func (j *apiOnly) backupID() (string, bool)    { return idOf(&j.ID) }
+
+// selected is what the API's filters read of the backup.
+func (j *apiOnly) selected() Backup {
+	return Backup{ID: j.ID.v, Name: j.Name.ptr(), Status: j.Status.ptr(), VolumeID: j.VolumeID.ptr()}
+}
 
 // idOf accepts only a non-empty id: a backup without one can be neither deduplicated nor referenced.
 func idOf(f *textField) (string, bool) { return f.v, f.set && f.v != "" }
