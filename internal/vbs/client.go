@@ -191,8 +191,8 @@ type ListSummary struct {
 	// Unsorted describes the first backup out of the created_at order that the walk relied on to
 	// stop early ("" when the server kept it or nothing relied on it); the walk then read every page.
 	Unsorted string
-	// Unfiltered are the API filters (name, status, volume_id) that the server returned backups
-	// failing, as if it had not applied them, in the order of the query; those backups were left out.
+	// Unfiltered are the API filters (name, status, volume_id, in that order) that the server
+	// returned backups failing, as if it had not applied them; those backups were left out.
 	Unfiltered []FilterMiss
 }
 
