@@ -201,17 +201,7 @@ func (c *Client) newSelection(opts *ListOpts, newest bool) (*selection, error) {
 func (s *selection) judge(b *Backup) bool {
 	s.pageBackups++
 	if s.byCreated {
-		switch t := b.CreatedAt; {
-		case t == nil:
-			s.pageUndated = true
-		default:
-			if s.trusted && s.prevID != "" && (s.desc && t.After(s.prev) || !s.desc && t.Before(s.prev)) {
-				s.trusted = false
-				s.unsorted = fmt.Sprintf("backup %s (created %s) came after backup %s (created %s)",
-					b.ID, t.Format(time.RFC3339Nano), s.prevID, s.prev.Format(time.RFC3339Nano))
-			}
-			s.prev, s.prevID, s.pageLast = *t, b.ID, *t
-		}
+		s.judgeOrder(b)
 	}
 	if !s.apiMatch(b) || !s.filter.Match(b) {
 		return false
@@ -220,6 +210,21 @@ func (s *selection) judge(b *Backup) bool {
 		s.best, s.hasBest = *b.CreatedAt, true
 	}
 	return true
+}
+
+// judgeOrder notes where b stands in the order of created_at, and the first backup out of it.
+func (s *selection) judgeOrder(b *Backup) {
+	t := b.CreatedAt
+	if t == nil {
+		s.pageUndated = true
+		return
+	}
+	if s.trusted && s.prevID != "" && (s.desc && t.After(s.prev) || !s.desc && t.Before(s.prev)) {
+		s.trusted = false
+		s.unsorted = fmt.Sprintf("backup %s (created %s) came after backup %s (created %s)",
+			b.ID, t.Format(time.RFC3339Nano), s.prevID, s.prev.Format(time.RFC3339Nano))
+	}
+	s.prev, s.prevID, s.pageLast = *t, b.ID, *t
 }
 
 // apiMatch reports whether b passes the API's filters, counting each one it fails.

@@ -68,10 +68,10 @@ func newFzBackups(in *fzInput) []fzBackup {
 	backups := make([]fzBackup, in.pick(25))
 	for i := range backups {
 		b := fzBackup{id: fmt.Sprintf("b%02d", i), half: in.pick(18)}
-		switch {
-		case b.half == 16: // missing: null or left out
+		switch b.half {
+		case 16: // missing: null or left out
 			b.half, b.created = -1, pickOf(in, "", "null")
-		case b.half == 17:
+		case 17:
 			b.half, b.created = -1, pickOf(in, `"yesterday"`, `5`, `"2026-11-28T25:00:00"`)
 		default:
 			// One instant, three spellings: zoneless with microseconds, Z, and an offset.
