@@ -231,7 +231,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 	seen := map[string]struct{}{}
 	var kept int64
 	stalled := 0 // pages in a row that added no backup not seen before
-	stopped := false
+	stopped := false // pageDone said no later page can hold a backup to keep
 	for page := 1; ; page++ {
 		if err := ctx.Err(); err != nil {
 			return page - 1, fmt.Errorf("listing backups stopped before page %d: %w", page, err)

@@ -242,7 +242,7 @@ func (s *selection) apiMatch(b *Backup) bool {
 	return match
 }
 
-// endPage is called at the end of each page the walk judged backups of, and reports whether the
+// endPage is called at the end of each page of the walk, and reports whether the
 // page proves that no later backup can match.
 func (s *selection) endPage() (stop bool) {
 	n, undated, last := s.pageBackups, s.pageUndated, s.pageLast
