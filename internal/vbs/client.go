@@ -230,7 +230,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 	markers := map[string]int{} // marker -> the page it was requested for, so that a server repeating itself cannot loop us
 	seen := map[string]struct{}{}
 	var kept int64
-	stalled := 0 // pages in a row that added no backup not seen before
+	stalled := 0     // pages in a row that added no backup not seen before
 	stopped := false // pageDone said no later page can hold a backup to keep
 	for page := 1; ; page++ {
 		if err := ctx.Err(); err != nil {
