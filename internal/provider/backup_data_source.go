@@ -153,6 +153,9 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		if res.Unsorted != "" {
 			resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
 		}
+		if len(res.Unfiltered) > 0 {
+			resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
+		}
 		switch {
 		case res.Backup == nil && len(filters) == 0:
 			resp.Diagnostics.AddError(notFoundSummary, "The project has no backups.")

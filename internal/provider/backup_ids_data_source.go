@@ -52,6 +52,9 @@ func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if res.Unsorted != "" {
 		resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
 	}
+	if len(res.Unfiltered) > 0 {
+		resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
+	}
 	m.setIDs(res.IDs)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -87,6 +87,9 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if res.Unsorted != "" {
 		resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
 	}
+	if len(res.Unfiltered) > 0 {
+		resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
+	}
 	m.setIDs(backupIDs(res.Backups))
 	if m.IncludeVolumeKeys.ValueBool() {
 		m.VolumeKeys = volumeKeys(res.Backups)
@@ -107,6 +110,23 @@ func unsortedWarning(first string) (string, string) {
 	return "The server did not sort the backups",
 		"The backups were asked for sorted by created_at, so that the read could stop as soon as no later page could " +
 			"match, but " + first + ". The provider read every page instead and selected by its own comparison."
+}
+
+// unfilteredWarning is the one warning of a read in which the server returned backups that its own
+// filters (name, status, volume_id) exclude, as a proxy, a gateway or an older server that ignores
+// a filter does; the provider left them out.
+func unfilteredWarning(misses []vbs.FilterMiss) (string, string) {
+	parts := make([]string, len(misses))
+	for i, m := range misses {
+		noun := "backups"
+		if m.Count == 1 {
+			noun = "backup"
+		}
+		parts[i] = fmt.Sprintf("%d %s whose %s is not %q (the first: backup %s)", m.Count, noun, m.Param, m.Value, m.FirstID)
+	}
+	return "The server returned backups that its filters exclude",
+		"The server returned " + strings.Join(parts, ", and ") + "; they were left out. The provider checks the " +
+			"API's own filters on every backup, since a proxy, a gateway or an older server may ignore them."
 }
 
 // unreadableWarning is the one warning of a read in which some values could not be read; it names

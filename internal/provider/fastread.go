@@ -123,6 +123,12 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
 		})
 	}
+	if len(sum.Unfiltered) > 0 {
+		summary, detail := unfilteredWarning(sum.Unfiltered)
+		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
+			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
+		})
+	}
 	m.setIDs(ids)
 	// A large state is held twice at two moments: its chunks and the joined slice, then that slice and
 	// gRPC's copy. Each copy is one contiguous allocation, which the pages the runtime freed among

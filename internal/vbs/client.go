@@ -76,11 +76,10 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 	unreadable := map[string]bool{}
 	var page []Backup
 	sizeHint := 0 // the size of the last page, likely that of the next
-	pages, err := walk(ctx, c, opts, func(j *backupJSON) (bool, bool) {
+	pages, err := walk(ctx, c, opts, func(j *backupJSON) bool {
 		b := j.backup()
-		match, stop := sel.judge(&b)
-		if !match {
-			return false, stop
+		if !sel.judge(&b) {
+			return false
 		}
 		if len(b.Unreadable) > 0 { // only the backups handed on: the warning speaks of those
 			if sum.Unreadable++; sum.Unreadable == 1 {
@@ -94,26 +93,27 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 			page = make([]Backup, 0, sizeHint)
 		}
 		page = append(page, b)
-		return true, stop
-	}, func(size int) error {
+		return true
+	}, func(size int) (bool, error) {
 		p := page
 		page, sizeHint = nil, size
+		stop := sel.endPage()
 		if len(p) == 0 {
-			return nil
+			return stop, nil
 		}
-		return fn(p)
+		return stop, fn(p)
 	})
 	if err != nil {
 		return nil, err
 	}
 	sum.Pages = pages
-	sum.Unsorted = sel.unsorted
+	sum.Unsorted, sum.Unfiltered = sel.unsorted, sel.misses()
 	sum.UnreadableKeys = slices.Sorted(maps.Keys(unreadable))
 	return sum, nil
 }
 
 // ListBackupIDs returns the ids of the backups that opts select, each once, in the order the API
-// returned them; it decodes nothing but the ids and what opts.Filter reads.
+// returned them; it decodes nothing but the ids and what the filters of opts read.
 func (c *Client) ListBackupIDs(ctx context.Context, opts ListOpts) ([]string, error) {
 	res, err := c.SelectBackupIDs(ctx, opts)
 	if err != nil {
@@ -130,33 +130,44 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 	}
 	res := &IDsResult{}
 	var pages int
-	if !opts.Filter.Active() {
-		pages, err = walk(ctx, c, opts, func(j *idOnly) (bool, bool) {
+	switch {
+	case !opts.Filter.Active() && !opts.hasAPIFilter():
+		pages, err = walk(ctx, c, opts, func(j *idOnly) bool {
 			res.IDs = append(res.IDs, j.ID.v)
-			return true, false
+			return true
 		}, nil)
-	} else {
-		pages, err = walk(ctx, c, opts, func(j *lazyJSON) (bool, bool) {
-			b := j.selected(opts.Filter.Incremental != nil)
-			match, stop := sel.judge(&b)
+	case !opts.Filter.Active():
+		pages, err = walk(ctx, c, opts, func(j *apiOnly) bool {
+			b := j.selected()
+			match := sel.judge(&b)
 			if match {
 				res.IDs = append(res.IDs, b.ID)
 			}
-			return match, stop
-		}, nil)
+			return match
+		}, nil) // no client-side filter: nothing relies on the order
+	default:
+		pages, err = walk(ctx, c, opts, func(j *lazyJSON) bool {
+			b := j.selected(opts.Filter.Incremental != nil)
+			match := sel.judge(&b)
+			if match {
+				res.IDs = append(res.IDs, b.ID)
+			}
+			return match
+		}, func(int) (bool, error) { return sel.endPage(), nil })
 	}
 	if err != nil {
 		return nil, err
 	}
-	res.Pages, res.Unsorted = pages, sel.unsorted
+	res.Pages, res.Unsorted, res.Unfiltered = pages, sel.unsorted, sel.misses()
 	return res, nil
 }
 
 // IDsResult is the outcome of ListBackupIDs.
 type IDsResult struct {
-	IDs      []string
-	Pages    int    // how many pages were requested
-	Unsorted string // as ListSummary.Unsorted
+	IDs        []string
+	Pages      int          // how many pages were requested
+	Unsorted   string       // as ListSummary.Unsorted
+	Unfiltered []FilterMiss // as ListSummary.Unfiltered
 }
 
 // ListResult is the outcome of one complete page walk.
@@ -180,6 +191,9 @@ type ListSummary struct {
 	// Unsorted describes the first backup out of the created_at order that the walk relied on to
 	// stop early ("" when the server kept it or nothing relied on it); the walk then read every page.
 	Unsorted string
+	// Unfiltered are the API filters (name, status, volume_id, in that order) that the server
+	// returned backups failing, as if it had not applied them; those backups were left out.
+	Unfiltered []FilterMiss
 }
 
 // listed is a decoded backup that can tell its id.
@@ -193,17 +207,18 @@ type listed[T any] interface {
 // otherwise be followed until the read timeout, thousands of requests a second.
 const maxStalledPages = 3
 
-// walk requests the pages of a listing and hands each backup not seen before to keep, until the
-// server has no next page, a page is empty, opts.Limit backups were kept, or keep says stop: keep
-// reports whether it kept the backup (Limit counts those) and whether no later backup can be kept.
-// After the backups of each page it calls pageDone, unless nil, with the size of the page; an error
-// of pageDone stops the walk. It returns how many pages it requested.
+// walk requests the pages of a listing and hands each backup not seen before to keep, which reports
+// whether it kept the backup (Limit counts those), until the server has no next page, a page is
+// empty, opts.Limit backups were kept, or pageDone says stop. After the backups of each page it
+// calls pageDone, unless nil, with the size of the page: whether no later page can hold a backup to
+// keep is decided there, at the end of a page, never in the middle of one. An error of pageDone
+// stops the walk. It returns how many pages it requested.
 //
 // What a server sends steers nothing but the marker: each request is the configured endpoint with
 // the configured query and the marker of the last next link. A walk that makes no progress, by
 // repeating a marker or with maxStalledPages pages in a row that add no backup, is an error, so
 // that the requests are bounded by the backups kept whatever the links look like.
-func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P) (kept, stop bool), pageDone func(size int) error) (int, error) {
+func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P) bool, pageDone func(size int) (stop bool, err error)) (int, error) {
 	if err := opts.Validate(); err != nil {
 		return 0, err
 	}
@@ -216,7 +231,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 	seen := map[string]struct{}{}
 	var kept int64
 	stalled := 0     // pages in a row that added no backup not seen before
-	stopped := false // keep said no later backup can be kept
+	stopped := false // pageDone said no later page can hold a backup to keep
 	for page := 1; ; page++ {
 		if err := ctx.Err(); err != nil {
 			return page - 1, fmt.Errorf("listing backups stopped before page %d: %w", page, err)
@@ -237,7 +252,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 		}
 		added := 0
 		size, next, err := decodePage(resp.body, func(i int, item P) (bool, error) {
-			if stopped || opts.full(kept) {
+			if opts.full(kept) {
 				return false, nil // the rest of the page is read, not kept
 			}
 			id, ok := item.backupID()
@@ -249,7 +264,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 			}
 			seen[id] = struct{}{}
 			added++
-			ok, stopped = keep(item)
+			ok = keep(item)
 			if ok {
 				kept++
 			}
@@ -263,7 +278,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 		}
 		c.log(ctx, page, u, size, added, next)
 		if pageDone != nil {
-			if err := pageDone(size); err != nil {
+			if stopped, err = pageDone(size); err != nil {
 				return page, err
 			}
 		}

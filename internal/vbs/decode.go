@@ -41,8 +41,23 @@ type idOnly struct {
 	ID textField `json:"id"`
 }
 
+// apiOnly is a backup decoded for its id and the members of the API's own filters (apiFilters):
+// listing ids with those filters alone checks them again for little more than the ids cost.
+type apiOnly struct {
+	ID       textField `json:"id"`
+	Name     textField `json:"name"`
+	Status   textField `json:"status"`
+	VolumeID textField `json:"volume_id"`
+}
+
 func (j *backupJSON) backupID() (string, bool) { return idOf(&j.ID) }
 func (j *idOnly) backupID() (string, bool)     { return idOf(&j.ID) }
+func (j *apiOnly) backupID() (string, bool)    { return idOf(&j.ID) }
+
+// selected is what the API's filters read of the backup.
+func (j *apiOnly) selected() Backup {
+	return Backup{ID: j.ID.v, Name: j.Name.ptr(), Status: j.Status.ptr(), VolumeID: j.VolumeID.ptr()}
+}
 
 // idOf accepts only a non-empty id: a backup without one can be neither deduplicated nor referenced.
 func idOf(f *textField) (string, bool) { return f.v, f.set && f.v != "" }
@@ -274,6 +289,7 @@ func jsonKind(tok json.Token) string {
 // incremental needs it.
 type lazyJSON struct {
 	id, name, snapshotID, zone textField
+	status, volumeID           textField // the API's own filters, which the walk checks again
 	createdAt                  timeField
 	metadata                   mapField
 	isIncremental              boolField
@@ -289,7 +305,8 @@ func (j *lazyJSON) UnmarshalJSON(raw []byte) error {
 
 // lazyKeys are the members a selection reads, as backupJSON names them, and as bytes for folding.
 var (
-	lazyKeys     = []string{"id", "name", "snapshot_id", "availability_zone", "created_at", "metadata", "is_incremental", "service_metadata"}
+	lazyKeys = []string{"id", "name", "status", "volume_id", "snapshot_id", "availability_zone", "created_at", "metadata",
+		"is_incremental", "service_metadata"}
 	lazyKeyBytes = func() [][]byte {
 		b := make([][]byte, len(lazyKeys))
 		for i, k := range lazyKeys {
@@ -322,6 +339,10 @@ func (j *lazyJSON) scan(raw []byte, owned bool) error {
 			_ = j.id.UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
 		case "name":
 			_ = j.name.UnmarshalJSON(v)
+		case "status":
+			_ = j.status.UnmarshalJSON(v)
+		case "volume_id":
+			_ = j.volumeID.UnmarshalJSON(v)
 		case "snapshot_id":
 			_ = j.snapshotID.UnmarshalJSON(v)
 		case "availability_zone":
@@ -360,7 +381,8 @@ func lazyKey(key []byte) string {
 // selected is what the selection reads of the backup; incremental asks for Backup.Incremental.
 func (j *lazyJSON) selected(incremental bool) Backup {
 	b := Backup{
-		ID: j.id.v, Name: j.name.ptr(), SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
+		ID: j.id.v, Name: j.name.ptr(), Status: j.status.ptr(), VolumeID: j.volumeID.ptr(),
+		SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
 		CreatedAt: j.createdAt.ptr(), Metadata: j.metadata.v, IsIncremental: j.isIncremental.ptr(),
 	}
 	if incremental {

@@ -263,7 +263,7 @@ func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
 		decoded, _ := decodeBackups(t, body)
 		for i := range lazy {
 			got, want := lazy[i].selected(true), decoded[i]
-			sel := Backup{ID: want.ID, Name: want.Name, SnapshotID: want.SnapshotID, AvailabilityZone: want.AvailabilityZone,
+			sel := Backup{ID: want.ID, Name: want.Name, Status: want.Status, VolumeID: want.VolumeID, SnapshotID: want.SnapshotID, AvailabilityZone: want.AvailabilityZone,
 				CreatedAt: want.CreatedAt, Metadata: want.Metadata, IsIncremental: want.IsIncremental, Incremental: want.Incremental}
 			if !reflect.DeepEqual(got, sel) {
 				t.Errorf("backup %d: selected %+v\nwant %+v", i, got, sel)

@@ -104,21 +104,78 @@ func pathVersion(endpoint string) string {
 	return version
 }
 
-// selection is the client-side part of one walk: the filter, what the order of created_at lets the
-// walk skip, and whether the server kept that order.
+// apiFilters are the filters the API applies itself, by query parameter, with the value a listing
+// asks for and the field of a backup it selects on. What a server returns is a claim: a proxy, a
+// gateway or an older release may ignore a filter, so the walk checks each one set again on every
+// backup. Another API filter is one more row here, and its member for the decoders that select
+// (lazyJSON's lazyKeys, and apiOnly) to read.
+var apiFilters = []apiFilter{
+	{"name", func(o *ListOpts) string { return o.Name }, func(b *Backup) *string { return b.Name }},
+	{"status", func(o *ListOpts) string { return o.Status }, func(b *Backup) *string { return b.Status }},
+	{"volume_id", func(o *ListOpts) string { return o.VolumeID }, func(b *Backup) *string { return b.VolumeID }},
+}
+
+// apiFilter is one filter that the API applies itself.
+type apiFilter struct {
+	param string
+	value func(*ListOpts) string
+	field func(*Backup) *string
+}
+
+// apiCheck is one API filter that a listing sets, with what failed it.
+type apiCheck struct {
+	field func(*Backup) *string
+	miss  FilterMiss
+}
+
+// hasAPIFilter reports whether o sets any of apiFilters.
+func (o *ListOpts) hasAPIFilter() bool {
+	for _, af := range apiFilters {
+		if af.value(o) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// FilterMiss is what a server returned against one of the API's own filters: backups that fail it,
+// which the walk left out (never selected, never counted by Limit).
+type FilterMiss struct {
+	Param   string // the query parameter: name, status, volume_id
+	Value   string // the value the listing asked for
+	Count   int    // how many distinct backups failed it
+	FirstID string // the first of them, in the order the server returned them
+}
+
+// selection is the client-side part of one walk: the API's filters checked again, the client-side
+// filter, and the early stop that the order of created_at may prove.
+//
+// The order is judged a page at a time. A walk may end before the last page only at the end of a
+// page that proves the order: at least two backups, each with a created_at, in the requested order
+// among themselves and after the backups before them, the last of them past the window (or older
+// than the best match, for newest). One backup out of order, on any page, turns the early stop off
+// for the rest of the walk. A backup without a created_at matches no time filter and is never newer
+// than one with a created_at; it is no evidence of order either way, so its page proves nothing.
 type selection struct {
 	filter *Filter
-	// byCreated: the listing is sorted by created_at (desc when desc) and a stop relies on it.
+	api    []apiCheck // the API filters the listing sets, counting the backups that fail them
+	// byCreated: the listing is sorted by created_at (desc when desc) and a stop may rely on it.
 	byCreated, desc bool
-	// newest: only the newest match counts (most_recent); after the first, the walk goes on only
-	// through backups of the same instant, whose greatest id wins.
-	newest bool
-	best   *time.Time // created_at of the first match, when newest
+	// newest: only the newest match counts (most_recent); best is its created_at so far. The
+	// times are copies: a Backup's pointers point into a decoded item that the walk reuses.
+	newest  bool
+	best    time.Time
+	hasBest bool
 
-	trusted  bool       // no backup was out of order so far
-	prev     *time.Time // created_at of the last backup that had one
-	prevID   string
-	unsorted string // the first backup out of order, for the one warning
+	trusted  bool      // no backup was out of order so far
+	prev     time.Time // created_at of the last backup that had one
+	prevID   string    // "" before the first
+	unsorted string    // the first backup out of order, for the one warning
+
+	// The page being judged: how many backups, whether one had no created_at, the last one's.
+	pageBackups int
+	pageUndated bool
+	pageLast    time.Time
 }
 
 // newSelection prepares the selection of a walk of opts; newest asks for the most recent match only.
@@ -131,35 +188,83 @@ func (c *Client) newSelection(opts *ListOpts, newest bool) (*selection, error) {
 	s := &selection{filter: f, newest: newest, trusted: true, desc: dir != "asc"}
 	s.byCreated = key == "created_at" &&
 		(newest || s.desc && f.CreatedAfter != nil || !s.desc && f.CreatedBefore != nil)
+	for _, af := range apiFilters {
+		if v := af.value(opts); v != "" {
+			s.api = append(s.api, apiCheck{field: af.field, miss: FilterMiss{Param: af.param, Value: v}})
+		}
+	}
 	return s, nil
 }
 
-// judge is called with each backup of the walk, in the order the server returned them. It reports
-// whether b matches, and whether the walk can stop: the order proves that no later backup can match.
-func (s *selection) judge(b *Backup) (match, stop bool) {
-	if s.byCreated && b.CreatedAt != nil {
-		t := b.CreatedAt
-		if s.trusted && s.prev != nil && (s.desc && t.After(*s.prev) || !s.desc && t.Before(*s.prev)) {
-			s.trusted = false
-			s.unsorted = fmt.Sprintf("backup %s (created %s) came after backup %s (created %s)",
-				b.ID, t.Format(time.RFC3339Nano), s.prevID, s.prev.Format(time.RFC3339Nano))
-		}
-		s.prev, s.prevID = t, b.ID
-		if s.trusted {
-			f := s.filter
-			switch {
-			case s.desc && f.CreatedAfter != nil && !t.After(*f.CreatedAfter),
-				!s.desc && f.CreatedBefore != nil && !t.Before(*f.CreatedBefore),
-				s.newest && s.best != nil && t.Before(*s.best):
-				return false, true
+// judge is called with each backup of the walk, in the order the server returned them, and reports
+// whether b matches: the API's filters and the client's.
+func (s *selection) judge(b *Backup) bool {
+	s.pageBackups++
+	if s.byCreated {
+		s.judgeOrder(b)
+	}
+	if !s.apiMatch(b) || !s.filter.Match(b) {
+		return false
+	}
+	if s.newest && b.CreatedAt != nil && (!s.hasBest || b.CreatedAt.After(s.best)) {
+		s.best, s.hasBest = *b.CreatedAt, true
+	}
+	return true
+}
+
+// judgeOrder notes where b stands in the order of created_at, and the first backup out of it.
+func (s *selection) judgeOrder(b *Backup) {
+	t := b.CreatedAt
+	if t == nil {
+		s.pageUndated = true
+		return
+	}
+	if s.trusted && s.prevID != "" && (s.desc && t.After(s.prev) || !s.desc && t.Before(s.prev)) {
+		s.trusted = false
+		s.unsorted = fmt.Sprintf("backup %s (created %s) came after backup %s (created %s)",
+			b.ID, t.Format(time.RFC3339Nano), s.prevID, s.prev.Format(time.RFC3339Nano))
+	}
+	s.prev, s.prevID, s.pageLast = *t, b.ID, *t
+}
+
+// apiMatch reports whether b passes the API's filters, counting each one it fails.
+func (s *selection) apiMatch(b *Backup) bool {
+	match := true
+	for i := range s.api {
+		c := &s.api[i]
+		if v := c.field(b); v == nil || *v != c.miss.Value {
+			if c.miss.Count++; c.miss.Count == 1 {
+				c.miss.FirstID = b.ID
 			}
+			match = false
 		}
 	}
-	match = s.filter.Match(b)
-	if match && s.newest && b.CreatedAt != nil && (s.best == nil || b.CreatedAt.After(*s.best)) {
-		s.best = b.CreatedAt
+	return match
+}
+
+// endPage is called at the end of each page of the walk, and reports whether the
+// page proves that no later backup can match.
+func (s *selection) endPage() (stop bool) {
+	n, undated, last := s.pageBackups, s.pageUndated, s.pageLast
+	s.pageBackups, s.pageUndated = 0, false
+	if !s.byCreated || !s.trusted || n < 2 || undated {
+		return false
 	}
-	return match, false
+	f := s.filter
+	return s.desc && f.CreatedAfter != nil && !last.After(*f.CreatedAfter) ||
+		!s.desc && f.CreatedBefore != nil && !last.Before(*f.CreatedBefore) ||
+		s.newest && s.hasBest && last.Before(s.best) // a tie with best may be followed by a greater id
+}
+
+// misses are the API filters that backups failed, in the order of apiFilters.
+func (s *selection) misses() []FilterMiss {
+	var out []FilterMiss
+	for _, c := range s.api {
+		if c.miss.Count > 0 {
+			out = append(out, c.miss)
+		}
+	}
+	return out
 }
 
 // newer reports whether a is the more recent of two matches: the later created_at, then the greater id.

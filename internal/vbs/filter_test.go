@@ -82,47 +82,109 @@ func TestIncrementalOf(t *testing.T) {
 	}
 }
 
-// TestSelectionStops: with created_after newest first the walk stops at the first backup not
-// after the bound; out of order, it never stops and records the first backup out of order.
+// TestSelectionStops: a walk stops only at the end of a page that proves the order (two backups
+// or more, all with a created_at, in order among themselves and after the backups before them)
+// and whose last backup is past the window, or older than the best match for newest. pages are
+// hours of created_at, -1 for none; the backups are b0, b1, … across pages.
 func TestSelectionStops(t *testing.T) {
-	judgeAll := func(opts ListOpts, newest bool, hours ...int) (kept []string, stoppedAt int, unsorted string) {
+	judgeAll := func(opts ListOpts, newest bool, pages ...[]int) (kept string, stoppedAfter int, unsorted string) {
+		t.Helper()
 		s, err := (&Client{sc: testServiceClient(t, "http://127.0.0.1:1/v3/p/")}).newSelection(&opts, newest)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, h := range hours {
-			match, stop := s.judge(&Backup{ID: fmt.Sprint("b", i), CreatedAt: at(h)})
-			if stop {
-				return kept, i, s.unsorted
+		var ids []string
+		n := 0
+		for p, page := range pages {
+			for _, h := range page {
+				b := Backup{ID: fmt.Sprint("b", n)}
+				if h >= 0 {
+					b.CreatedAt = at(h)
+				}
+				if s.judge(&b) {
+					ids = append(ids, b.ID)
+				}
+				n++
 			}
-			if match {
-				kept = append(kept, fmt.Sprint("b", i))
+			if s.endPage() {
+				return strings.Join(ids, ","), p, s.unsorted
 			}
 		}
-		return kept, -1, s.unsorted
+		return strings.Join(ids, ","), -1, s.unsorted
 	}
 	after := ListOpts{Filter: Filter{CreatedAfter: at(5)}}
-	if kept, stop, _ := judgeAll(after, false, 9, 8, 8, 6, 5, 4, 3); strings.Join(kept, ",") != "b0,b1,b2,b3" || stop != 4 {
-		t.Errorf("desc: kept %v, stopped at %d; want b0-b3 and a stop at b4", kept, stop)
+	before := ListOpts{SortDir: "asc", Filter: Filter{CreatedBefore: at(5)}}
+	newest := ListOpts{SortKey: "created_at", SortDir: "desc"}
+	for _, c := range []struct {
+		name     string
+		opts     ListOpts
+		newest   bool
+		pages    [][]int
+		kept     string
+		stop     int
+		unsorted string
+	}{
+		{"desc: the page that ends the window", after, false, [][]int{{9, 8}, {8, 6}, {5, 4}, {3, 9}}, "b0,b1,b2,b3", 2, ""},
+		{"desc: a page of one proves nothing", after, false, [][]int{{9}, {8}, {5}, {3}}, "b0,b1", -1, ""},
+		{"desc: disorder on the last page, after the window's end", after, false, [][]int{{9, 8}, {6, 4, 10}, {3, 2}},
+			"b0,b1,b2,b4", -1, "backup b4 (created 2026-11-28T10:00:00Z) came after backup b3 (created 2026-11-28T04:00:00Z)"},
+		{"desc: disorder across pages turns the stop off for good", after, false, [][]int{{9, 8}, {10, 7}, {4, 3}},
+			"b0,b1,b2,b3", -1, "backup b2 (created 2026-11-28T10:00:00Z) came after backup b1"},
+		{"desc: the API document's example as printed", after, false, [][]int{{8, 9, 7}}, "b0,b1,b2", -1, "backup b1"},
+		{"desc: no created_at proves nothing, and is no disorder", after, false, [][]int{{9, -1, 4}, {3, 2}}, "b0", 1, ""},
+		{"desc: ties are in order", after, false, [][]int{{9, 9}, {5, 5}}, "b0,b1", 1, ""},
+		{"asc: created_after never ends the walk", ListOpts{SortDir: "asc", Filter: Filter{CreatedAfter: at(5)}}, false,
+			[][]int{{1, 2}, {6, 7}}, "b2,b3", -1, ""},
+		{"asc: created_before does", before, false, [][]int{{1, 2}, {5, 7}, {1, 2}}, "b0,b1", 1, ""},
+		{"asc: disorder", before, false, [][]int{{1, 2}, {6, 0}, {1}}, "b0,b1,b3,b4", -1, "backup b3 (created 2026-11-28T00:00:00Z) came after backup b2"},
+		{"another sort key: no stop, no warning", ListOpts{SortKey: "size", Filter: Filter{CreatedAfter: at(5)}}, false,
+			[][]int{{9, 1}, {9, 1}}, "b0,b2", -1, ""},
+		{"newest: a tie with the best does not end the walk", newest, true, [][]int{{9, 9}, {9, 8}, {9, 9}}, "b0,b1,b2,b3", 1, ""},
+		{"newest: nothing before a match", ListOpts{SortKey: "created_at", SortDir: "desc", Filter: Filter{CreatedBefore: at(3)}}, true,
+			[][]int{{9, 8}, {2, 1}, {0}}, "b2,b3", 1, ""},
+		{"newest: a page in order is taken at its word", newest, true, [][]int{{8, 7}, {9, 1}}, "b0,b1", 0, ""},
+		{"newest: shuffled", newest, true, [][]int{{8, 9, 7}, {6, 5}}, "b0,b1,b2,b3,b4", -1, "backup b1 (created 2026-11-28T09:00:00Z) came after backup b0"},
+	} {
+		kept, stop, unsorted := judgeAll(c.opts, c.newest, c.pages...)
+		if kept != c.kept || stop != c.stop || c.unsorted == "" && unsorted != "" || !strings.Contains(unsorted, c.unsorted) {
+			t.Errorf("%s: kept %s, stopped after page %d, unsorted %q; want %s, %d, %q", c.name, kept, stop, unsorted, c.kept, c.stop, c.unsorted)
+		}
 	}
-	kept, stop, unsorted := judgeAll(after, false, 9, 8, 10, 3, 7, 2)
-	if strings.Join(kept, ",") != "b0,b1,b2,b4" || stop != -1 || !strings.Contains(unsorted, "backup b2 (created 2026-11-28T10:00:00Z) came after backup b1") {
-		t.Errorf("unsorted: kept %v, stopped at %d, %q", kept, stop, unsorted)
+}
+
+// TestSelectionRechecksAPIFilters: a backup that fails name (exactly), status or volume_id is no
+// match, whatever the server claims; each filter counts the backups that failed it and the first.
+func TestSelectionRechecksAPIFilters(t *testing.T) {
+	opts := ListOpts{Name: "db", Status: "available", VolumeID: "v1", Filter: Filter{CreatedAfter: at(1)}}
+	s, err := (&Client{sc: testServiceClient(t, "http://127.0.0.1:1/v3/p/")}).newSelection(&opts, false)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// created_after cannot end an ascending walk; created_before can.
-	if _, stop, _ := judgeAll(ListOpts{SortDir: "asc", Filter: Filter{CreatedAfter: at(5)}}, false, 1, 2, 6, 7); stop != -1 {
-		t.Errorf("asc with created_after stopped at %d", stop)
+	var kept []string
+	for _, b := range []Backup{
+		{ID: "ok", Name: ptrTo("db"), Status: ptrTo("available"), VolumeID: ptrTo("v1"), CreatedAt: at(5)},
+		{ID: "error", Name: ptrTo("db"), Status: ptrTo("error"), VolumeID: ptrTo("v1"), CreatedAt: at(5)},
+		{ID: "no-status", Name: ptrTo("db"), VolumeID: ptrTo("v1"), CreatedAt: at(5)},
+		{ID: "db-2", Name: ptrTo("db-2"), Status: ptrTo("available"), VolumeID: ptrTo("v1"), CreatedAt: at(5)},
+		{ID: "other", Name: ptrTo("db"), Status: ptrTo("creating"), VolumeID: ptrTo("v2"), CreatedAt: at(5)},
+		{ID: "old", Name: ptrTo("db"), Status: ptrTo("available"), VolumeID: ptrTo("v1"), CreatedAt: at(0)},
+	} {
+		if s.judge(&b) {
+			kept = append(kept, b.ID)
+		}
 	}
-	if kept, stop, _ := judgeAll(ListOpts{SortDir: "asc", Filter: Filter{CreatedBefore: at(5)}}, false, 1, 2, 5, 7); len(kept) != 2 || stop != 2 {
-		t.Errorf("asc with created_before: kept %v, stopped at %d", kept, stop)
+	want := []FilterMiss{
+		{Param: "name", Value: "db", Count: 1, FirstID: "db-2"},
+		{Param: "status", Value: "available", Count: 3, FirstID: "error"},
+		{Param: "volume_id", Value: "v1", Count: 1, FirstID: "other"},
 	}
-	// Another sort key: no stop, whatever the times.
-	if _, stop, _ := judgeAll(ListOpts{SortKey: "size", Filter: Filter{CreatedAfter: at(5)}}, false, 9, 1, 9); stop != -1 {
-		t.Errorf("sort_key size stopped at %d", stop)
+	if got := s.misses(); strings.Join(kept, ",") != "ok" || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("kept %v, misses %+v; want ok and %+v", kept, got, want)
 	}
-	// Newest: every backup of the first match's instant, then stop.
-	if kept, stop, _ := judgeAll(ListOpts{SortKey: "created_at", SortDir: "desc"}, true, 9, 9, 9, 8, 7); len(kept) != 3 || stop != 3 {
-		t.Errorf("newest: kept %v, stopped at %d", kept, stop)
+	// Without API filters nothing is checked or counted.
+	s, _ = (&Client{sc: testServiceClient(t, "http://127.0.0.1:1/v3/p/")}).newSelection(&ListOpts{}, false)
+	if !s.judge(&Backup{ID: "x"}) || s.misses() != nil {
+		t.Errorf("no API filter: %+v", s.misses())
 	}
 }
 

@@ -13,12 +13,15 @@ type FindResult struct {
 	Pages int
 	// Unsorted is as ListSummary.Unsorted.
 	Unsorted string
+	// Unfiltered is as ListSummary.Unfiltered.
+	Unfiltered []FilterMiss
 }
 
 // FindBackup selects one backup of the listing that opts select (their sort, offset, limit and
 // page size are its own). With newest, it is the most recent match (the latest created_at, then the
-// greatest id), read newest first and stopping as soon as the order proves no later backup newer;
-// otherwise it stops at the second match, which makes the selection ambiguous.
+// greatest id), read newest first and stopping at the end of the first page that proves no later
+// backup newer (see selection); otherwise it stops at the second match, which makes the selection
+// ambiguous.
 //
 // It decodes of each backup only what the selection reads (see lazyJSON), and a backup in full only
 // once it matches: finding one backup among 100,000 then costs about what listing their ids does.
@@ -35,11 +38,10 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 	}
 	incremental := opts.Filter.Incremental != nil
 	res := &FindResult{}
-	pages, err := walk(ctx, c, opts, func(j *keptJSON) (bool, bool) {
+	pages, err := walk(ctx, c, opts, func(j *keptJSON) bool {
 		light := j.selected(incremental)
-		match, stop := sel.judge(&light)
-		if !match {
-			return false, stop
+		if !sel.judge(&light) {
+			return false
 		}
 		b := j.full()
 		switch {
@@ -52,11 +54,11 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 		case res.Other == nil:
 			res.Other = b
 		}
-		return true, stop
-	}, nil)
+		return true
+	}, func(int) (bool, error) { return sel.endPage(), nil })
 	if err != nil {
 		return nil, err
 	}
-	res.Pages, res.Unsorted = pages, sel.unsorted
+	res.Pages, res.Unsorted, res.Unfiltered = pages, sel.unsorted, sel.misses()
 	return res, nil
 }

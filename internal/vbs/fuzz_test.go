@@ -44,9 +44,20 @@ func FuzzDecodePage(f *testing.F) {
 		if fmt.Sprint(err) != fmt.Sprint(errKept) || next != nextKept || len(kept) != len(items) {
 			t.Fatalf("full and selection decoding disagree: %v / %v, %q / %q", err, errKept, next, nextKept)
 		}
+		// What listing ids with the API's filters alone decodes (apiOnly) agrees too.
+		api, nextAPI, errAPI := decodeAll[apiOnly](body)
+		if fmt.Sprint(err) != fmt.Sprint(errAPI) || next != nextAPI || len(api) != len(items) {
+			t.Fatalf("full and API-filter decoding disagree: %v / %v, %q / %q", err, errAPI, next, nextAPI)
+		}
+		for i := range api {
+			b := items[i].backup()
+			if got, want := api[i].selected(), (Backup{ID: b.ID, Name: b.Name, Status: b.Status, VolumeID: b.VolumeID}); !reflect.DeepEqual(got, want) {
+				t.Fatalf("backup %d: API filters decoded %+v, full %+v", i, got, want)
+			}
+		}
 		for i := range kept {
 			b := items[i].backup()
-			want := Backup{ID: b.ID, Name: b.Name, SnapshotID: b.SnapshotID, AvailabilityZone: b.AvailabilityZone,
+			want := Backup{ID: b.ID, Name: b.Name, Status: b.Status, VolumeID: b.VolumeID, SnapshotID: b.SnapshotID, AvailabilityZone: b.AvailabilityZone,
 				CreatedAt: b.CreatedAt, Metadata: b.Metadata, IsIncremental: b.IsIncremental, Incremental: b.Incremental}
 			if got := kept[i].selected(true); !reflect.DeepEqual(got, want) {
 				t.Fatalf("backup %d: selection decoded %+v, full %+v", i, got, want)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -40,8 +41,21 @@ func (s walkStep) page() string {
 	for i := range ids {
 		ids[i] = fmt.Sprintf("b%d", (int(s.first)+i*int(s.ids/9+1))%16)
 	}
-	return pageOf(s.nextLink(), ids...)
+	// The walk asks for status=available; the server ignores it for the last errorIDs of the alphabet.
+	page := pageOf(s.nextLink(), ids...)
+	for i := range 16 {
+		status := "available"
+		if i > 15-errorIDs {
+			status = "error"
+		}
+		id := fmt.Sprintf(`{"id": "b%d"}`, i)
+		page = strings.ReplaceAll(page, id, id[:len(id)-1]+`, "status": "`+status+`"}`)
+	}
+	return page
 }
+
+// errorIDs is how many ids of the alphabet (b15, b14, …) a scripted server returns in status error.
+const errorIDs = 3
 
 // nextLink covers what servers write: nothing, a marker on another host with hostile and
 // changing parameters, a marker cycling through the ids, no marker, two markers, garbage.
@@ -95,8 +109,9 @@ func (t *scriptedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // FuzzWalk: whatever pages, links, statuses and bodies a server answers with, the walk ends within
-// 3 requests per backup it kept (and 3 more), returns no backup twice, and sends every request to
-// the configured endpoint with nothing in its query but the configured parameters and a marker.
+// 3 requests per backup it kept or left out for its status (and 3 more), returns no backup twice
+// and none in status error, and sends every request to the configured endpoint with nothing in its
+// query but the configured parameters and a marker.
 func FuzzWalk(f *testing.F) {
 	f.Add([]byte{0, 3, 0, 7, 0, 3, 3, 7, 0, 0, 0, 7}, uint8(0))
 	f.Add([]byte{0, 2, 0, 1, 0, 2, 1, 1}, uint8(0)) // hostile parameters, markers cycling with a counter
@@ -126,7 +141,12 @@ func FuzzWalk(f *testing.F) {
 		if err != nil && strings.Contains(err.Error(), "goes on") {
 			t.Fatalf("the walk did not end: %v", err)
 		}
-		if n, bound := len(rt.urls), 3*len(kept)+3; n > bound {
+		for _, id := range kept {
+			if n, _ := strconv.Atoi(id[1:]); n > 15-errorIDs {
+				t.Fatalf("backup %s, in status error, returned for status available", id)
+			}
+		}
+		if n, bound := len(rt.urls), 3*(len(kept)+errorIDs)+3; n > bound {
 			t.Fatalf("%d requests for %d backups kept, more than %d: %v", n, len(kept), bound, err)
 		}
 		slices.Sort(kept)

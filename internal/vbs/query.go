@@ -74,9 +74,12 @@ func (o ListOpts) Query() url.Values {
 // overriding what q holds: o, not a server's next link, says what is listed.
 func (o ListOpts) apply(q url.Values, collected int64) {
 	key, dir := o.sort()
-	for name, value := range map[string]string{
-		"name": o.Name, "status": o.Status, "volume_id": o.VolumeID, "sort_key": key, "sort_dir": dir,
-	} {
+	for _, af := range apiFilters {
+		if value := af.value(&o); value != "" {
+			q.Set(af.param, value)
+		}
+	}
+	for name, value := range map[string]string{"sort_key": key, "sort_dir": dir} {
 		if value != "" {
 			q.Set(name, value)
 		}

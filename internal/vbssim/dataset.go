@@ -189,10 +189,9 @@ func (f *filter) match(b *Backup) bool {
 		(f.volumeID == nil || b.VolumeID == *f.volumeID)
 }
 
-// page returns the positions of up to limit backups that match f, in the order of spec,
-// starting after position start of that order and skipping the first offset matches.
-func (d *dataset) page(spec sortSpec, f *filter, start, offset, limit int) []int32 {
-	order := d.sorted(spec).order
+// page returns the positions of up to limit backups that match f, in order (a sortOrder's, or
+// fixedOrder's), starting after position start of that order and skipping the first offset matches.
+func (d *dataset) page(order []int32, f *filter, start, offset, limit int) []int32 {
 	page := make([]int32, 0, min(limit, len(order)))
 	for _, i := range order[start:] {
 		if len(page) == limit {
@@ -208,6 +207,25 @@ func (d *dataset) page(spec sortSpec, f *filter, start, offset, limit int) []int
 		page = append(page, i)
 	}
 	return page
+}
+
+// fixedOrder is the backups of ids (those that exist, each once) in that order, then the others
+// in the order of rest.
+func (d *dataset) fixedOrder(ids []string, rest []int32) []int32 {
+	order := make([]int32, 0, len(rest))
+	named := make(map[int32]bool, len(ids))
+	for _, id := range ids {
+		if i, ok := d.index[id]; ok && !named[int32(i)] {
+			named[int32(i)] = true
+			order = append(order, int32(i))
+		}
+	}
+	for _, i := range rest {
+		if !named[i] {
+			order = append(order, i)
+		}
+	}
+	return order
 }
 
 // with returns a copy of d with the backups of ids removed and extra added.

@@ -72,6 +72,17 @@ type Fault struct {
 	// end of the page: a page of many backups in few bytes.
 	TinyDuplicates int
 
+	// Listings whose order and filtering are claims a client must not rely on. Arm them with
+	// Times: -1 (and Path "/backups/detail") to script a whole server.
+
+	// Order serves a listing's backups in this order of ids, whatever sort it asks for, as the API
+	// document's own example page is served (not sorted by anything); the backups it leaves out
+	// follow in the requested order. Markers, offset and limit apply to this order.
+	Order []string
+	// IgnoreFilters are API filters (name, status, volume_id) that a listing accepts but does not
+	// apply, as a proxy, a gateway or an older server may.
+	IgnoreFilters []string
+
 	// Hostile answers (faults_hostile.go): each is streamed and ends the exchange.
 	HostileFault
 }

@@ -265,3 +265,40 @@ func TestAdminAllTenants(t *testing.T) {
 		t.Errorf("non-admin all_tenants: %d backups, want none", len(p.ids()))
 	}
 }
+
+// TestListingClaimFaults: Order serves the API document's example page as printed, whatever sort
+// is asked, and pages through that order; IgnoreFilters accepts a filter and applies none of it.
+func TestListingClaimFaults(t *testing.T) {
+	asPrinted := []string{"1d1139d8-8989-49d3-8aa1-83eb691e6db2", "80e17946-6e56-46e0-9547-e9ba4f1619bd", "b3cf7a16-decc-4beb-8077-682737d94a58"}
+	s := NewTest(t, Config{Backups: Example()})
+	if ids, _ := walk(t, s, "v2", "sort_key=created_at&sort_dir=desc"); slices.Equal(ids, asPrinted) {
+		t.Fatalf("the example is served as printed without the fault: %v", ids)
+	}
+	s.Inject(Fault{Path: "/backups/detail", Times: -1, Order: asPrinted})
+	for _, q := range []string{"sort_key=created_at&sort_dir=desc", "sort_key=created_at&sort_dir=asc&limit=1", "limit=2"} {
+		if ids, _ := walk(t, s, "v2", q); !slices.Equal(ids, asPrinted) {
+			t.Errorf("%s: %v, want the order as printed %v", q, ids, asPrinted)
+		}
+	}
+	if ids := list(t, s, "v2", "limit=1&offset=1").ids(); !slices.Equal(ids, asPrinted[1:2]) {
+		t.Errorf("offset 1: %v, want %v", ids, asPrinted[1:2])
+	}
+	// Only the first is named: the others follow in the order asked for, oldest first here.
+	s.Reset()
+	s.Inject(Fault{Path: "/backups/detail", Times: -1, Order: asPrinted[1:2]})
+	if ids, _ := walk(t, s, "v2", "sort_key=created_at&sort_dir=asc&limit=2"); !slices.Equal(ids, []string{asPrinted[1], asPrinted[2], asPrinted[0]}) {
+		t.Errorf("one named: %v", ids)
+	}
+
+	s.Reset()
+	if ids, _ := walk(t, s, "v2", "status=available"); len(ids) != 0 {
+		t.Fatalf("status=available without the fault: %v", ids)
+	}
+	s.Inject(Fault{Path: "/backups/detail", Times: -1, IgnoreFilters: []string{"status", "volume_id"}})
+	if ids, _ := walk(t, s, "v2", "status=available&volume_id=other"); len(ids) != 3 {
+		t.Errorf("ignored status and volume_id: %v, want all 3", ids)
+	}
+	if ids, _ := walk(t, s, "v2", "status=available&name=x"); len(ids) != 0 {
+		t.Errorf("name is still applied: %v", ids)
+	}
+}

@@ -47,11 +47,18 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 	if q.allTenants {
 		q.filter.projectID, q.filter.anyProject = q.tenant, q.tenant == ""
 	}
+	if f != nil {
+		f.ignoreFilters(&q.filter)
+	}
 
 	d := s.data.Load()
 	var page []int32
 	// Like Cinder, an unknown filter matches nothing, and it is noticed before the marker is looked up.
 	if !q.unknownFilter {
+		order := d.sorted(q.spec).order
+		if f != nil && len(f.Order) > 0 {
+			order = d.fixedOrder(f.Order, order)
+		}
 		start := 0
 		if f != nil && f.StuckPages {
 			q.marker = ""
@@ -64,11 +71,14 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 				return resp
 			}
 			start = int(d.sorted(q.spec).rank[i]) + 1
+			if f != nil && len(f.Order) > 0 {
+				start = slices.Index(order, int32(i)) + 1
+			}
 			if f != nil && f.DuplicateMarker {
 				start--
 			}
 		}
-		page = d.page(q.spec, &q.filter, start, q.offset, q.limit)
+		page = d.page(order, &q.filter, start, q.offset, q.limit)
 	}
 
 	v := variantFor(apiVersion, minor)
@@ -112,6 +122,20 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 		body = append(body, `, "rel": "next"}]`...)
 	}
 	return response{status: http.StatusOK, header: header, body: append(body, '}')}
+}
+
+// ignoreFilters drops the API filters that the fault ignores from f.
+func (f *armedFault) ignoreFilters(q *filter) {
+	for _, key := range f.IgnoreFilters {
+		switch key {
+		case "name":
+			q.name = nil
+		case "status":
+			q.status = nil
+		case "volume_id":
+			q.volumeID = nil
+		}
+	}
 }
 
 // getBackup serves GET /v{2,3}/{project_id}/backups/{id}: {"backup": {...}}, or Cinder's 404.

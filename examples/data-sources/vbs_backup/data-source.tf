@@ -14,7 +14,7 @@ module "restore" {
 }
 
 # The newest full backup whose name starts with "db-": incremental and name_regex are applied by the
-# provider while it reads the pages, newest first, and it stops at the first match.
+# provider while it reads the pages, newest first, and it stops after the page of the first match.
 data "vbs_backup" "latest_full" {
   name_regex  = "^db-"
   incremental = false

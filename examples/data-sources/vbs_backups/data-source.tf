@@ -1,6 +1,6 @@
 # The available full backups of a volume from the last seven days, newest first, with their parsed
 # service metadata. incremental and created_after are applied by the provider while it reads the
-# pages, and it stops at the first backup older than the window.
+# pages, and it stops after the page where the window ends.
 data "vbs_backups" "week" {
   volume_id     = var.volume_id
   status        = "available"
