@@ -36,7 +36,7 @@ type Service struct {
 	// Scope is the region and project served, the provider's own filled in.
 	Scope Scope
 
-	warnings []Warning  // about this scope alone, not yet reported at configuration
+	warnings []Warning   // about this scope alone, not yet reported at configuration
 	warned   atomic.Bool // the warnings were handed out
 }
 

@@ -298,11 +298,11 @@ func TestScopeBuiltOncePerScope(t *testing.T) {
 // build goes on for the next caller, which gets the service.
 func TestScopeCallerGivingUpCancelsNoBuild(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{})
-	sim.Inject(vbssim.Fault{Path: "/identity/v3/auth/tokens", Delay: 300 * time.Millisecond})
 	conn, err := Connect(context.Background(), simPassword(sim))
 	if err != nil {
 		t.Fatal(err)
 	}
+	sim.Inject(vbssim.Fault{Path: "/identity/v3/auth/tokens", Delay: 300 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	if _, _, err := conn.Service(ctx, Scope{ProjectID: vbssim.OtherProjectID}); !errors.Is(err, context.DeadlineExceeded) {
