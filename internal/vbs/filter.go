@@ -3,8 +3,6 @@ package vbs
 import (
 	"fmt"
 	"regexp"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -68,40 +66,18 @@ func incrementalOf(isIncremental *bool, sm *ServiceMetadata) *bool {
 	return nil
 }
 
-// metadataMinor is the Cinder microversion (3.x) from which backups carry their metadata.
-const metadataMinor = 43
-
 // checkMetadata refuses a metadata filter on an endpoint that does not return metadata: on v2 or
 // an older microversion every backup would silently fail it.
 func (c *Client) checkMetadata(f *Filter) error {
-	if len(f.Metadata) == 0 {
+	switch {
+	case len(f.Metadata) == 0 || c.api.has(metadataMinor):
 		return nil
-	}
-	if version := pathVersion(c.sc.ResourceBaseURL()); version != "v3" {
+	case c.api.Version != "v3":
 		return fmt.Errorf("selecting by metadata needs the v3 API (OpenStack Cinder, microversion 3.%d or later), "+
-			"but the endpoint serves API version %s, whose backups carry no metadata", metadataMinor, version)
-	}
-	mv := c.sc.Microversion
-	major, minor, _ := strings.Cut(mv, ".")
-	if n, err := strconv.Atoi(minor); err == nil && major == "3" && n >= metadataMinor {
-		return nil
-	}
-	if mv == "" {
-		mv = "3.0 (the server announced no microversion)"
+			"but the endpoint serves API version %s, whose backups carry no metadata", metadataMinor, c.api.version())
 	}
 	return fmt.Errorf("selecting by metadata needs API version v3 with microversion 3.%d or later, "+
-		"but the server supports microversion %s, whose backups carry no metadata", metadataMinor, mv)
-}
-
-// pathVersion is the last version segment (v2, v3) of an endpoint's path, "unknown" without one.
-func pathVersion(endpoint string) string {
-	version := "unknown"
-	for seg := range strings.SplitSeq(endpoint, "/") {
-		if len(seg) >= 2 && seg[0] == 'v' && strings.Trim(seg[1:], "0123456789.") == "" {
-			version = seg
-		}
-	}
-	return version
+		"but the server supports microversion %s, whose backups carry no metadata", metadataMinor, c.api.microversion())
 }
 
 // selection is the client-side part of one walk: the filter, what the order of created_at lets the
@@ -115,6 +91,8 @@ type selection struct {
 	newest bool
 	best   *time.Time // created_at of the first match, when newest
 
+	projects projectCheck // the project of each backup, where the listing reads it
+
 	trusted  bool       // no backup was out of order so far
 	prev     *time.Time // created_at of the last backup that had one
 	prevID   string
@@ -127,8 +105,12 @@ func (c *Client) newSelection(opts *ListOpts, newest bool) (*selection, error) {
 	if err := c.checkMetadata(f); err != nil {
 		return nil, err
 	}
+	projects, err := c.newProjectCheck(opts)
+	if err != nil {
+		return nil, err
+	}
 	key, dir := opts.sort()
-	s := &selection{filter: f, newest: newest, trusted: true, desc: dir != "asc"}
+	s := &selection{filter: f, newest: newest, trusted: true, desc: dir != "asc", projects: projects}
 	s.byCreated = key == "created_at" &&
 		(newest || s.desc && f.CreatedAfter != nil || !s.desc && f.CreatedBefore != nil)
 	return s, nil
@@ -155,7 +137,10 @@ func (s *selection) judge(b *Backup) (match, stop bool) {
 			}
 		}
 	}
-	match = s.filter.Match(b)
+	match = s.projects.admit(b) && s.filter.Match(b)
+	if s.projects.err != nil {
+		return false, true
+	}
 	if match && s.newest && b.CreatedAt != nil && (s.best == nil || b.CreatedAt.After(*s.best)) {
 		s.best = b.CreatedAt
 	}

@@ -182,7 +182,7 @@ func TestMetadataNeedsMicroversion343(t *testing.T) {
 	} {
 		sc := testServiceClient(t, srv.URL+tc.path)
 		sc.Microversion = tc.mv
-		_, err := NewClient(sc).ListBackupIDs(context.Background(), opts)
+		_, err := NewClient(sc, API{Version: strings.Trim(tc.path, "/p"), Microversion: tc.mv}).ListBackupIDs(context.Background(), opts)
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s %s: %v", tc.path, tc.mv, err)

@@ -13,6 +13,8 @@ type FindResult struct {
 	Pages int
 	// Unsorted is as ListSummary.Unsorted.
 	Unsorted string
+	// Strays is as ListSummary.Strays.
+	Strays ProjectStrays
 }
 
 // FindBackup selects one backup of the listing that opts select (their sort, offset, limit and
@@ -53,10 +55,13 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 			res.Other = b
 		}
 		return true, stop
-	}, nil)
+	}, nil, nil)
+	if err == nil {
+		err = sel.projects.err
+	}
 	if err != nil {
 		return nil, err
 	}
-	res.Pages, res.Unsorted = pages, sel.unsorted
+	res.Pages, res.Unsorted, res.Strays = pages, sel.unsorted, sel.projects.strays
 	return res, nil
 }
