@@ -168,10 +168,13 @@ func TestAllProjectsIgnored(t *testing.T) {
 	ctx := context.Background()
 	c := v3Client(t, sim, vbssim.DefaultToken, vbssim.DefaultMicroversion)
 	calls := map[string]func() error{
-		"ListBackups":     func() error { _, err := c.ListBackups(ctx, vbs.ListOpts{AllProjects: true}); return err },
-		"ListBackupIDs":   func() error { _, err := c.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true}); return err },
-		"FindBackup":      func() error { _, err := c.FindBackup(ctx, vbs.ListOpts{AllProjects: true}, true); return err },
-		"with a TenantID": func() error { _, err := c.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true, TenantID: "x"}); return err },
+		"ListBackups":   func() error { _, err := c.ListBackups(ctx, vbs.ListOpts{AllProjects: true}); return err },
+		"ListBackupIDs": func() error { _, err := c.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true}); return err },
+		"FindBackup":    func() error { _, err := c.FindBackup(ctx, vbs.ListOpts{AllProjects: true}, true); return err },
+		"with a TenantID": func() error {
+			_, err := c.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true, TenantID: "x"})
+			return err
+		},
 	}
 	for name, call := range calls {
 		sim.Reset()
