@@ -275,6 +275,11 @@ func (m *onceMap[K, V]) get(ctx context.Context, key K, build func() (V, error))
 	}
 	m.mu.Unlock()
 	select {
+	case <-e.done: // first: a value built already is had whatever ctx says
+		return e.v, e.err
+	default:
+	}
+	select {
 	case <-e.done:
 		return e.v, e.err
 	case <-ctx.Done():

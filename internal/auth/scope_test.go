@@ -63,6 +63,15 @@ func TestScopeKeystone(t *testing.T) {
 	if same, _, _ := conn.Service(ctx, Scope{Region: vbssim.DefaultRegion, ProjectID: vbssim.DefaultProjectID}); same != home {
 		t.Error("the home scope named in full is another service")
 	}
+	// A service built already is had even by a caller whose context has ended (a read timeout
+	// that ran out elsewhere fails there, not here, whichever select case would win).
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	for range 50 {
+		if svc, _, err := conn.Service(done, Scope{}); err != nil || svc != home {
+			t.Fatalf("home scope on an ended context: %v", err)
+		}
+	}
 	if got := simRequests(sim, mark); len(got) != 0 {
 		t.Fatalf("the home scope sent %v", got)
 	}
