@@ -29,20 +29,20 @@ const defaultReadTimeout = 5 * time.Minute
 type backupFiltersModel struct {
 	clientFilterModel
 	scopeModel
-	AllProjects types.Bool   `tfsdk:"all_projects"`
-	TenantID    types.String `tfsdk:"tenant_id"`
-	TotalCount  types.Int64  `tfsdk:"total_count"`
-	Name        types.String `tfsdk:"name"`
-	Status   types.String   `tfsdk:"status"`
-	VolumeID types.String   `tfsdk:"volume_id"`
-	SortKey  types.String   `tfsdk:"sort_key"`
-	SortDir  types.String   `tfsdk:"sort_dir"`
-	Offset   types.Int64    `tfsdk:"offset"`
-	Limit    types.Int64    `tfsdk:"limit"`
-	PageSize types.Int64    `tfsdk:"page_size"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
-	ID       types.String   `tfsdk:"id"`
-	IDs      []string       `tfsdk:"ids"`
+	AllProjects types.Bool     `tfsdk:"all_projects"`
+	TenantID    types.String   `tfsdk:"tenant_id"`
+	TotalCount  types.Int64    `tfsdk:"total_count"`
+	Name        types.String   `tfsdk:"name"`
+	Status      types.String   `tfsdk:"status"`
+	VolumeID    types.String   `tfsdk:"volume_id"`
+	SortKey     types.String   `tfsdk:"sort_key"`
+	SortDir     types.String   `tfsdk:"sort_dir"`
+	Offset      types.Int64    `tfsdk:"offset"`
+	Limit       types.Int64    `tfsdk:"limit"`
+	PageSize    types.Int64    `tfsdk:"page_size"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+	ID          types.String   `tfsdk:"id"`
+	IDs         []string       `tfsdk:"ids"`
 }
 
 // filterAttributes is the schema both data sources share: every filter, id, ids and timeouts.
