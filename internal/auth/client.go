@@ -32,7 +32,8 @@ type Connection struct {
 	plainOrigins []string
 
 	services      onceMap[Scope, *Service]
-	microversions onceMap[string, string] // by the versioned root of an endpoint
+	tokens        onceMap[string, *gophercloud.ProviderClient] // Keystone tokens of other projects, by project
+	microversions onceMap[string, string]                      // by the versioned root of an endpoint
 }
 
 // keystoneSession is the provider's own Keystone token and what it was made from.
@@ -203,7 +204,9 @@ func (c *Connection) newKeystoneClient(ctx context.Context, key Scope) (*gopherc
 	pc := c.keystone.pc
 	if key.ProjectID != c.home.ProjectID {
 		var err error
-		if pc, err = c.rescope(ctx, key.ProjectID); err != nil {
+		// One token per project, whichever regions read it: a token is valid in every region.
+		pc, err = c.tokens.get(ctx, key.ProjectID, func() (*gophercloud.ProviderClient, error) { return c.rescope(ctx, key.ProjectID) })
+		if err != nil {
 			return nil, "", err
 		}
 	}

@@ -110,9 +110,13 @@ func TestScopeKeystone(t *testing.T) {
 	if status := listThrough(t, other); status != http.StatusOK {
 		t.Errorf("listing the other project: HTTP %d", status)
 	}
+	mark = len(sim.Requests())
 	both, _, err := conn.Service(ctx, Scope{Region: vbssim.SecondRegion, ProjectID: vbssim.OtherProjectID})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := simRequests(sim, mark); len(got) != 0 || both.Client.ProviderClient != other.Client.ProviderClient {
+		t.Errorf("the other project in another region sent %v, or took a token of its own: one token serves every region", got)
 	}
 	if listThrough(t, both) != http.StatusOK || !strings.Contains(both.Client.Endpoint, "/"+vbssim.SecondRegion+"/public/v3/"+vbssim.OtherProjectID) {
 		t.Errorf("region and project: %s", both.Client.Endpoint)
