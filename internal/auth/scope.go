@@ -136,7 +136,7 @@ func (c *Connection) scopedEndpoint(template string, key Scope) (string, error) 
 		if p.want == p.home || strings.Contains(template, p.placeholder) {
 			continue
 		}
-		serves := "no " + p.name + " in particular"
+		serves := "only the " + p.name + " it names"
 		if p.home != "" {
 			serves = fmt.Sprintf("the provider's %s %q only", p.name, p.home)
 		}

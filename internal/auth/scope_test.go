@@ -165,7 +165,7 @@ func TestScopeErrors(t *testing.T) {
 		{"application credential", appCred, Scope{ProjectID: vbssim.OtherProjectID}, ScopeProject,
 			[]string{"An application credential cannot read another project", vbssim.OtherProjectID, "application_credential_id", vbssim.DefaultProjectID}, true},
 		{"endpoint without {region}", tokenNoRegion, Scope{Region: vbssim.SecondRegion}, ScopeRegion,
-			[]string{"The endpoint cannot serve another region", `region "RegionTwo"`, "has no {region}", "no region in particular"}, true},
+			[]string{"The endpoint cannot serve another region", `region "RegionTwo"`, "has no {region}", "it serves only the region it names"}, true},
 		{"endpoint without {project_id}", tokenNoProject, Scope{ProjectID: vbssim.OtherProjectID}, ScopeProject,
 			[]string{"The endpoint cannot serve another project", vbssim.OtherProjectID, "has no {project_id}"}, true},
 		{"a project that leaves its path segment", tokenNoRegion, Scope{ProjectID: ".."}, ScopeProject, []string{"Invalid project"}, true},
