@@ -53,13 +53,14 @@ func scopeAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Read in this region instead of the provider's `region`. With Keystone, the service catalog's " +
 				"endpoint of this region, reached with the provider's own token; with `endpoint`, and with AK/SK (whose default " +
 				"endpoint is `" + auth.DefaultHuaweiEndpoint + "`), `{region}` of the endpoint. An endpoint without `{region}` " +
-				"serves the provider's region only, and another one is an error, as is a region the catalog has no backup API in.",
+				"serves only the region it names, and another one is an error, as is a region the catalog has no backup API in.",
 			Validators: nonEmpty,
 		},
 		"project_id": schema.StringAttribute{
 			Optional: true,
-			MarkdownDescription: "Read this project instead of the provider's. With `endpoint`, and with AK/SK, `{project_id}` of " +
-				"the endpoint; AK/SK keys belong to the account and sign for any of its projects. With Keystone, a token scoped " +
+			MarkdownDescription: "Read this project instead of the provider's. With `endpoint`, `{project_id}` of the endpoint " +
+				"(a `token` must be valid for that project); with AK/SK, also the project the requests are signed for: the keys " +
+				"belong to the account and sign for any of its projects. With Keystone, a token scoped " +
 				"to this project, made from the provider's password or token once per run (the user needs a role in the project). " +
 				"An application credential is bound to its own project: with one, another project is an error naming both, " +
 				"before any request. Clients are made once per region and project and shared by every data source of the run; " +
