@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -140,9 +141,14 @@ func (c *clients) forScope(ctx context.Context, s scopeModel, diags *diag.Diagno
 // responsible where the failure is about other projects.
 func listingError(diags *diag.Diagnostics, err error, opts vbs.ListOpts) {
 	var apiErr *vbs.APIError
+	isAPIErr := errors.As(err, &apiErr)
 	switch {
+	// Cinder's answers to a user who is not an administrator: a 403 where a cloud's policy forbids
+	// all_tenants; by its default policy, all_tenants ignored (vbs.ErrNotAdmin), and from 3.33 a 400
+	// for project_id, an administrator's filter.
 	case opts.AllProjects && (errors.Is(err, vbs.ErrNotAdmin) ||
-		errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden):
+		isAPIErr && apiErr.StatusCode == http.StatusForbidden ||
+		isAPIErr && apiErr.StatusCode == http.StatusBadRequest && opts.TenantID != "" && strings.Contains(apiErr.Message, "project_id")):
 		args := "all_projects = true"
 		if opts.TenantID != "" {
 			args += " with tenant_id"

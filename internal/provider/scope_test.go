@@ -225,8 +225,13 @@ data "vbs_backups" "x" {
 			"endpoint": stock.URL() + "/v3/{project_id}", "project_id": vbssim.DefaultProjectID}) + `
 data "vbs_backup_ids" "x" {
   all_projects = true
+}`, `Error: Unable to list VBS backups|all_projects = true|all_projects = true needs an admin role|came without its project`},
+		{"tenant_id refused by the stock policy", authProvider(map[string]any{"token": vbssim.DefaultToken,
+			"endpoint": stock.URL() + "/v3/{project_id}", "project_id": vbssim.DefaultProjectID}) + `
+data "vbs_backup_ids" "x" {
+  all_projects = true
   tenant_id    = "` + vbssim.OtherProjectID + `"
-}`, `Error: Unable to list VBS backups|all_projects = true|all_projects = true with tenant_id needs an admin role|came without its project`},
+}`, `Error: Unable to list VBS backups|all_projects = true|all_projects = true with tenant_id needs an admin role|HTTP 400|Invalid filters project_id`},
 		{"tenant_id before 3.18", authProvider(map[string]any{"token": vbssim.DefaultAdminToken,
 			"endpoint": old.URL() + "/v3/{project_id}", "project_id": vbssim.DefaultProjectID}) + `
 data "vbs_backup" "x" {

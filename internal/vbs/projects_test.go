@@ -162,17 +162,19 @@ func TestAllProjectsRefused(t *testing.T) {
 
 // TestAllProjectsIgnored: Cinder's default policy drops a member's all_tenants and hides each
 // backup's project: from 3.18, where an administrator sees it, that is ErrNotAdmin after one page,
-// whichever way the backups are read; before 3.18 nothing tells, and the listing stands.
+// whichever way the backups are read; before 3.18 nothing tells, and the listing stands. From
+// 3.33 a member's project_id is a 400.
 func TestAllProjectsIgnored(t *testing.T) {
 	sim, own, _ := projectsSim(t, vbssim.Config{StockPolicy: true})
 	ctx := context.Background()
 	c := v3Client(t, sim, vbssim.DefaultToken, vbssim.DefaultMicroversion)
+	before333 := v3Client(t, sim, vbssim.DefaultToken, "3.32") // where Cinder drops project_id too
 	calls := map[string]func() error{
 		"ListBackups":   func() error { _, err := c.ListBackups(ctx, vbs.ListOpts{AllProjects: true}); return err },
 		"ListBackupIDs": func() error { _, err := c.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true}); return err },
 		"FindBackup":    func() error { _, err := c.FindBackup(ctx, vbs.ListOpts{AllProjects: true}, true); return err },
-		"with a TenantID": func() error {
-			_, err := c.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true, TenantID: "x"})
+		"with a TenantID before 3.33": func() error {
+			_, err := before333.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true, TenantID: "x"})
 			return err
 		},
 	}
@@ -185,6 +187,13 @@ func TestAllProjectsIgnored(t *testing.T) {
 		if n := len(queries(t, sim)); n != 1 {
 			t.Errorf("%s: %d requests, want 1", name, n)
 		}
+	}
+	// From 3.33 Cinder refuses project_id, an administrator's filter, with a 400: the server's own error.
+	sim.Reset()
+	_, err := c.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true, TenantID: "x"})
+	var apiErr *vbs.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || !strings.Contains(apiErr.Message, "project_id") {
+		t.Errorf("with a TenantID from 3.33: %v", err)
 	}
 	old := v3Client(t, sim, vbssim.DefaultToken, "3.17")
 	if ids, err := old.ListBackupIDs(ctx, vbs.ListOpts{AllProjects: true}); err != nil || len(ids) != len(own) {

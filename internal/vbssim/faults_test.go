@@ -272,7 +272,7 @@ func TestAdminAllTenants(t *testing.T) {
 	}
 	stock := NewTest(t, Config{Backups: backups, StockPolicy: true})
 	mv := []string{"OpenStack-API-Version", "volume 3.64"}
-	p := decodePage(t, get(t, stock.Endpoint("v3", "")+"/backups/detail?all_tenants=1&project_id="+OtherProjectID, mv...))
+	p := decodePage(t, get(t, stock.Endpoint("v3", "")+"/backups/detail?all_tenants=1&project_id="+OtherProjectID, "OpenStack-API-Version", "volume 3.32"))
 	if len(p.ids()) != 3 {
 		t.Errorf("stock policy: %d backups, want the caller's own 3", len(p.ids()))
 	}
@@ -280,6 +280,13 @@ func TestAdminAllTenants(t *testing.T) {
 		if _, shown := b[keyProjectV3]; shown || b["user_id"] != nil {
 			t.Errorf("stock policy shows a member the backup's project or user: %v", b)
 		}
+	}
+	if r := get(t, stock.Endpoint("v3", "")+"/backups/detail?all_tenants=1&project_id="+OtherProjectID, "OpenStack-API-Version", "volume 3.33"); r.status != http.StatusBadRequest ||
+		!strings.Contains(string(r.body), "Invalid filters project_id") {
+		t.Errorf("stock policy from 3.33, project_id of a member: HTTP %d %s", r.status, r.body)
+	}
+	if p := list(t, stock, "v3", "all_tenants=1", "OpenStack-API-Version", "volume 3.33"); len(p.ids()) != 3 {
+		t.Errorf("stock policy from 3.33, all_tenants alone: %d backups, want the caller's own 3", len(p.ids()))
 	}
 	adminPage := decodePage(t, get(t, stock.Endpoint("v3", "")+"/backups/detail", append(mv, "X-Auth-Token", DefaultAdminToken)...))
 	if _, shown := adminPage.Backups[0][keyProjectV3]; !shown {

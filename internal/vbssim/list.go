@@ -39,7 +39,7 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 		values.Del("n") // the fault's own counter, which a client that copies links sends back
 	}
 	admin := s.admin(r)
-	fail = s.restrictTenants(values, admin)
+	fail = s.restrictTenants(values, apiVersion, minor, admin)
 	if fail == nil {
 		var q listQuery
 		q, fail = s.parseListQuery(values, apiVersion, minor, admin)

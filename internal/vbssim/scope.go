@@ -34,20 +34,28 @@ func (b *Backup) inRegion(region string) bool { return b.Region == "" || b.Regio
 // allTenantsValues are the spellings of true that Cinder's all_tenants accepts.
 var allTenantsValues = []string{"1", "true", "yes", "on", "y", "t"}
 
+// mvResourceFilter is the microversion (3.33) from which Cinder refuses a filter that is not a
+// user's with a 400, where before it dropped it; all_tenants is spared either way.
+const mvResourceFilter = 33
+
 // restrictTenants answers all_tenants of a caller who is not an administrator: with Cinder's 403
-// where a cloud's policy forbids it, or, under StockPolicy, by dropping it and project_id from
-// values, as Cinder's default policy drops every filter that is not a user's.
-func (s *Server) restrictTenants(values url.Values, admin bool) *response {
+// where a cloud's policy forbids it, or, under StockPolicy, as Cinder's default policy does: it
+// drops all_tenants without a word, and project_id too before 3.33, from which project_id is a 400.
+func (s *Server) restrictTenants(values url.Values, apiVersion string, minor int, admin bool) *response {
 	if admin || !values.Has("all_tenants") {
 		return nil
 	}
-	if s.cfg.StockPolicy {
-		values.Del("all_tenants")
-		values.Del("project_id")
-		return nil
+	if !s.cfg.StockPolicy {
+		resp := cinderError(http.StatusForbidden, "Policy doesn't allow backup:get_all_tenants to be performed.")
+		return &resp
 	}
-	resp := cinderError(http.StatusForbidden, "Policy doesn't allow backup:get_all_tenants to be performed.")
-	return &resp
+	if values.Has("project_id") && apiVersion == "v3" && minor >= mvResourceFilter {
+		resp := cinderError(http.StatusBadRequest, "Invalid filters project_id are found in query options.")
+		return &resp
+	}
+	values.Del("all_tenants")
+	values.Del("project_id")
+	return nil
 }
 
 // adminParams reads the parameters an administrator may add to a listing into q.

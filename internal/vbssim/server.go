@@ -96,9 +96,10 @@ type Config struct {
 	// does; anyone else's all_tenants is refused with Cinder's 403 (see StockPolicy).
 	Admin bool
 	// StockPolicy answers a caller who is not an administrator as Cinder's default policy does,
-	// instead of with a 403: all_tenants and project_id are dropped without a word (the caller's
-	// own project is listed), and no backup carries its project or user (the
-	// os-backup-project-attr:project_id and user_id of 3.18 and 3.56 are an administrator's).
+	// instead of with a 403: all_tenants is dropped without a word (the caller's own project is
+	// listed), project_id beside it too before 3.33 and with a 400 from then on, and no backup
+	// carries its project or user (the os-backup-project-attr:project_id and user_id of 3.18 and
+	// 3.56 are an administrator's).
 	StockPolicy bool
 	// AccessKeys are the AK/SK credentials (default DefaultAccessKey/DefaultSecretKey).
 	AccessKeys []AccessKey
