@@ -96,9 +96,6 @@ func (c *Connection) Service(ctx context.Context, s Scope) (*Service, []Warning,
 	return svc, nil, nil
 }
 
-// Home is the provider's own region and project, as resolved by Connect ("" where none applies).
-func (c *Connection) Home() Scope { return c.home }
-
 // resolve fills in the provider's own region and project.
 func (c *Connection) resolve(s Scope) (Scope, error) {
 	key := c.home

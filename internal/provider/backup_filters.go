@@ -219,19 +219,26 @@ func backupIDs(backups []vbs.Backup) []string {
 	return ids
 }
 
-// clientFrom takes the clients that the provider's Configure handed over.
+// clientFrom takes the clients that the provider's Configure handed over to a data source.
 func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *clients {
-	if req.ProviderData == nil { // ConfigureProvider has not run yet, as during validation
+	return clientsFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// clientsFrom takes the clients from the provider data of any Configure (data source, ephemeral
+// resource): nil before ConfigureProvider has run, as during validation, and nil with an error
+// where the provider has no authentication at all.
+func clientsFrom(data any, diags *diag.Diagnostics) *clients {
+	if data == nil {
 		return nil
 	}
-	if ce, ok := req.ProviderData.(*auth.ConfigError); ok { // no authentication: see vbsProvider.Configure
-		resp.Diagnostics.AddError(ce.Summary, ce.Detail)
+	if ce, ok := data.(*auth.ConfigError); ok { // no authentication: see vbsProvider.Configure
+		diags.AddError(ce.Summary, ce.Detail)
 		return nil
 	}
-	c, ok := req.ProviderData.(*clients)
+	c, ok := data.(*clients)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *clients, got %T. This is a bug in the provider; please report it.", req.ProviderData))
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *clients, got %T. This is a bug in the provider; please report it.", data))
 	}
 	return c
 }
