@@ -324,10 +324,11 @@ func (s *Server) tokenResponse(status int, t *token) response {
 	if t.project != nil {
 		body["project"] = map[string]any{"id": t.project.ID, "name": t.project.Name, "domain": t.project.Domain}
 		body["is_domain"] = false
-		body["roles"] = []map[string]string{{"id": "0b0c0d0e0f1011121314151617181920", "name": "member"}, {"id": "2122232425262728292a2b2c2d2e2f30", "name": "reader"}}
+		roles := []map[string]string{{"id": "0b0c0d0e0f1011121314151617181920", "name": "member"}, {"id": "2122232425262728292a2b2c2d2e2f30", "name": "reader"}}
 		if t.admin() {
-			body["roles"] = append(body["roles"].([]map[string]string), map[string]string{"id": "3132333435363738393a3b3c3d3e3f40", "name": "admin"})
+			roles = append(roles, map[string]string{"id": "3132333435363738393a3b3c3d3e3f40", "name": "admin"})
 		}
+		body["roles"] = roles
 		body["catalog"] = s.catalog(t.project.ID)
 	}
 	if t.domain != nil {
