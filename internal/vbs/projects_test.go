@@ -67,7 +67,9 @@ func TestAllProjects(t *testing.T) {
 			t.Errorf("request %d: %v", i+1, q)
 		}
 	}
+	// Next links that would narrow or widen the listing steer nothing: the configuration says what is listed.
 	sim.Reset()
+	sim.Inject(vbssim.Fault{Path: "/backups/detail", Times: -1, NextLinkParams: "all_tenants=0&project_id=" + vbssim.DefaultProjectID})
 	res, err := c.ListBackups(ctx, vbs.ListOpts{AllProjects: true, TenantID: vbssim.OtherProjectID})
 	if err != nil {
 		t.Fatal(err)
