@@ -11,9 +11,12 @@
 # with encoding/json into maps, timed in-process. At the last size also the two selections the
 # provider makes itself: vbs_backup finding the one backup of a snapshot (every page read), and
 # vbs_backups with created_after selecting the newest 1,000 (the walk stops after them); the second
-# runs with the provider's debug log, whose HTTP lines count its listing requests. Last,
+# runs with the provider's debug log, whose HTTP lines count its listing requests. Then
 # BenchmarkDecodeHostilePage: the live heap that decoding a page of 10,000 copies of one tiny backup
-# holds, per byte of the page (target: 16).
+# holds, per byte of the page (target: 16). Last, many data sources: BENCH_MANY vbs_backup data
+# sources, one per volume (for_each, volume_id, most_recent: API filters only), beside one vbs_backups
+# of the same backups (25 per volume), both with the debug log: listing requests per data source
+# (target: 1), the provider's peak RSS and the plan's wall time, printed on their own.
 #
 # How: Terraform's dev_overrides point at a directory whose terraform-provider-vbs is a shim running
 # scripts/bench/measure.py, which runs the real binary as a child (stdio inherited) and records that
@@ -31,7 +34,10 @@
 #   BENCH_PROVIDER               the fast-path binary (default bin/terraform-provider-vbs, from make build)
 #   BENCH_FRAMEWORK_PROVIDER     the framework-path binary (default: built here with the tag)
 #   BENCH_CASES                  the cases to run, of: vbs_backups.fast vbs_backup_ids.fast vbs_backups.framework
-#                                vbs_backup.snapshot vbs_backups.recent (default all)
+#                                vbs_backup.snapshot vbs_backups.recent vbs_backup.many (default all); without
+#                                any of the first five, the sizes, the floor and the table are skipped
+#   BENCH_MANY=200               data sources (volumes) of vbs_backup.many; e.g. BENCH_CASES=vbs_backup.many
+#                                BENCH_MANY=20 BENCH_RUNS=1 for a quick check of that case alone
 #   BENCH_KEEP=1                 keep the work directory (plan logs, raw JSON)
 #   TF                           terraform on PATH, else bin/tofu
 set -euo pipefail
@@ -46,7 +52,9 @@ provider=${BENCH_PROVIDER:-$root/bin/terraform-provider-vbs}
 framework=${BENCH_FRAMEWORK_PROVIDER:-}
 started=$SECONDS
 
+many=${BENCH_MANY:-200}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_RUNS must be a positive integer" >&2; exit 2; }
+[[ $many =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_MANY must be a positive integer" >&2; exit 2; }
 [[ ${BENCH_PLAN_TIMEOUT:-0} =~ ^[0-9]+$ ]] || { echo "bench: BENCH_PLAN_TIMEOUT must be a number of seconds" >&2; exit 2; }
 [ ${#sizes[@]} -ge 1 ] || { echo "bench: BENCH_SIZES is empty" >&2; exit 2; }
 for n in "${sizes[@]}"; do [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench: bad size $n" >&2; exit 2; }; done
@@ -85,6 +93,16 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 log() { echo "bench [$(date +%T), $((SECONDS - started)) s]: $*" >&2; }
+
+# wanted CASE: whether BENCH_CASES selects a case (all by default).
+wanted() {
+  [ -z "${BENCH_CASES:-}" ] || [[ " $BENCH_CASES " == *" $1 "* ]]
+}
+# The sizes, the floor and the table are for the first five cases; vbs_backup.many has its own size.
+main_sizes=()
+for c in vbs_backups.fast vbs_backup_ids.fast vbs_backups.framework vbs_backup.snapshot vbs_backups.recent; do
+  wanted "$c" && main_sizes=("${sizes[@]}")
+done
 fail() { echo "bench: $*" >&2; exit 1; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 load_start=$(loadavg)
@@ -95,13 +113,13 @@ log "building the simulator, the floor and, unless given, the framework-path pro
   cd "$root"
   go build -o "$work/bin/vbssim" ./internal/vbssim/cmd/vbssim
   go build -o "$work/bin/floor" ./scripts/bench/floor
-  if [ -z "$framework" ]; then
+  if [ -z "$framework" ] && wanted vbs_backups.framework; then
     go build -trimpath -tags vbs_framework_read -ldflags "-X main.version=bench-framework" \
       -o "$work/bin/terraform-provider-vbs-framework" .
   fi
 ) || fail "a build failed"
 framework=${framework:-$work/bin/terraform-provider-vbs-framework}
-[ -x "$framework" ] || fail "no framework-path provider at $framework"
+[ -x "$framework" ] || ! wanted vbs_backups.framework || fail "no framework-path provider at $framework"
 
 # The provider Terraform starts: a shim running the binary named by BENCH_PROVIDER_BIN under measure.py.
 printf '#!/bin/sh\nexec %s -S %s provider "$@"\n' "$python" "$measure" >"$work/plugins/terraform-provider-vbs"
@@ -178,6 +196,32 @@ output "count" {
   value = length(data.vbs_backups.x.backups)
 }
 TF
+config vbs_backup.many <<TF
+variable "volume_ids" {
+  type = list(string)
+}
+
+# The newest backup of each volume: API filters only, one request each.
+data "vbs_backup" "latest" {
+  for_each    = toset(var.volume_ids)
+  volume_id   = each.value
+  most_recent = true
+}
+
+output "count" {
+  value = length(data.vbs_backup.latest)
+}
+TF
+config vbs_backups.same <<TF
+# The same backups in one listing, $page_size per request.
+data "vbs_backups" "all" {
+  page_size = $page_size
+}
+
+output "count" {
+  value = length(data.vbs_backups.all.backups)
+}
+TF
 
 # Only the simulator's endpoint and token reach the provider: no other cloud credentials, no logging.
 while read -r v; do unset "$v"; done < <(compgen -e | grep -E '^(OS|HW|TF)_' || true)
@@ -224,11 +268,6 @@ plan() {
   fi
 }
 
-# wanted CASE: whether BENCH_CASES selects a case (all by default).
-wanted() {
-  [ -z "${BENCH_CASES:-}" ] || [[ " $BENCH_CASES " == *" $1 "* ]]
-}
-
 # sample QUERY FIELD: FIELD of the first backup that has one of those the simulator lists for QUERY.
 sample() {
   "$python" -S -c '
@@ -240,7 +279,7 @@ print(next(b[sys.argv[4]] for b in json.load(urllib.request.urlopen(req, timeout
 
 cases=()
 declare -A timed_out=() # "datasource path" -> the size at which it timed out
-for n in "${sizes[@]}"; do
+for n in "${main_sizes[@]}"; do
   log "starting the simulator with $n backups"
   start_sim "$n"
   size=$n
@@ -289,6 +328,7 @@ for n in "${sizes[@]}"; do
   stop_sim
 done
 
+if [ ${#main_sizes[@]} -gt 0 ]; then
 # The decoder's memory on a hostile page: a Go benchmark, which samples the live heap as it decodes.
 log "decoding a hostile page (BenchmarkDecodeHostilePage)"
 (cd "$root" && go test -run '^$' -bench '^BenchmarkDecodeHostilePage$' -benchtime 3x ./internal/vbs/) \
@@ -306,4 +346,37 @@ cat >"$work/results/meta.json" <<JSON
  "sizes": [$(IFS=,; echo "${sizes[*]}")], "cases": [$(IFS=,; echo "${cases[*]}")]}
 JSON
 "$python" -S "$measure" report "$work/results" || fail "the report failed"
-echo "total: $((SECONDS - started)) s ($runs runs of ${sizes[*]} backups)"
+fi
+
+# Many data sources: one vbs_backup per volume, 25 backups each, beside one listing of them all.
+if wanted vbs_backup.many; then
+  n=$((many * 25))
+  size=$n
+  log "starting the simulator with $n backups for $many vbs_backup data sources"
+  start_sim "$n"
+  # The volumes that hold backups (all of them, but for a volume the generator's draw left empty).
+  "$python" -S -c '
+import json, sys, urllib.parse, urllib.request
+endpoint, token, out = sys.argv[1:4]
+volumes, query = set(), {"limit": "1000"}
+while True:
+    req = urllib.request.Request(endpoint + "/backups/detail?" + urllib.parse.urlencode(query), headers={"X-Auth-Token": token})
+    page = json.load(urllib.request.urlopen(req, timeout=60))
+    volumes.update(b["volume_id"] for b in page["backups"])
+    if len(page["backups"]) < 1000:
+        break
+    query["marker"] = page["backups"][-1]["id"]
+with open(out, "w") as f:
+    json.dump({"volume_ids": sorted(volumes)}, f)
+print(len(volumes))' "$VBS_ENDPOINT" "$OS_TOKEN" "$work/config/vbs_backup.many/terraform.tfvars.json" >"$work/logs/many.volumes" \
+    || fail "listing the simulator's volumes failed"
+  volumes=$(cat "$work/logs/many.volumes")
+  for i in $(seq "$runs"); do
+    log "$many volumes ($volumes with backups), run $i/$runs: $volumes vbs_backup, then one vbs_backups"
+    COUNT_REQUESTS=1 plan "vbs_backup.many.$n" "$i" vbs_backup.many "$provider" "$volumes" || fail "the plan timed out"
+    COUNT_REQUESTS=1 plan "vbs_backups.same.$n" "$i" vbs_backups.same "$provider" "$n" || fail "the plan timed out"
+  done
+  stop_sim
+  "$python" -S "$measure" many "$work/results" "$volumes" "$n" || fail "the report of the many data sources failed"
+fi
+echo "total: $((SECONDS - started)) s ($runs runs of ${main_sizes[*]:-no} backups; $(wanted vbs_backup.many && echo "$many" || echo no) vbs_backup data sources)"

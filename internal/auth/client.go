@@ -15,10 +15,31 @@ import (
 // serviceType makes gophercloud send microversions as OpenStack-API-Version: volume X.Y.
 const serviceType = "block-storage"
 
-// Connection is a ready client for the backup API and what the provider should warn about.
+// Connection is the backup API as one provider configuration reaches it: the service of the
+// provider's own region and project, which Connect builds, and those of other regions and
+// projects, which Service builds on first use and shares (see scope.go).
 type Connection struct {
+	// ServiceClient is the client of the provider's own region and project.
 	ServiceClient *gophercloud.ServiceClient
-	Warnings      []Warning
+	// Warnings are what the provider should warn about, once per configuration.
+	Warnings []Warning
+
+	cfg       Config
+	home      Scope             // the provider's own region and project, as resolved
+	transport http.RoundTripper // below the signer and the request log; shared by every client
+	keystone  *keystoneSession  // nil unless the method is Keystone
+	// plainOrigins are the origins Connect warned of receiving credentials over plain HTTP.
+	plainOrigins []string
+
+	services      onceMap[Scope, *Service]
+	tokens        onceMap[string, *gophercloud.ProviderClient] // Keystone tokens of other projects, by project
+	microversions onceMap[string, string]                      // by the versioned root of an endpoint
+}
+
+// keystoneSession is the provider's own Keystone token and what it was made from.
+type keystoneSession struct {
+	settings keystoneSettings
+	pc       *gophercloud.ProviderClient // scoped to the home project
 }
 
 // NewServiceClient is Connect's service client, for callers that do not report warnings.
@@ -30,9 +51,9 @@ func NewServiceClient(ctx context.Context, cfg Config) (*gophercloud.ServiceClie
 	return c.ServiceClient, nil
 }
 
-// Connect validates cfg and returns a client for the backup API whose Endpoint and ResourceBase
-// are the versioned, project-scoped base URL ending in "/". Keystone, the catalog and the version
-// document together must answer within cfg.ConfigureTimeout.
+// Connect validates cfg and returns a connection whose ServiceClient is the provider's own, with
+// Endpoint and ResourceBase the versioned, project-scoped base URL ending in "/". Keystone, the
+// catalog and the version document together must answer within cfg.ConfigureTimeout.
 func Connect(ctx context.Context, cfg Config) (*Connection, error) {
 	tlsSet, tlsErrs := loadTLS(&cfg)
 	if err := joinConfigErrors(append(cfg.problems(), tlsErrs...)); err != nil {
@@ -40,28 +61,23 @@ func Connect(ctx context.Context, cfg Config) (*Connection, error) {
 	}
 	ctx, cancel := withConfigureDeadline(ctx, cfg.configureTimeout())
 	defer cancel()
-	var (
-		sc      *gophercloud.ServiceClient
-		version string
-		err     error
-		w       = &warnings{}
-	)
-	switch cfg.method() {
-	case methodAKSK:
-		sc, version, err = newAKSKClient(&cfg, tlsSet, w)
-	case methodTokenEndpoint:
-		sc, version, err = newTokenClient(&cfg, tlsSet, w)
-	default:
-		sc, version, err = newKeystoneClient(ctx, &cfg, tlsSet, w)
+	c := &Connection{cfg: cfg, home: Scope{Region: cfg.Region, ProjectID: cfg.ProjectID}}
+	w := &warnings{}
+	if cfg.method() == methodKeystone {
+		if err := c.startKeystone(ctx, tlsSet, w); err != nil {
+			return nil, err
+		}
+	} else {
+		c.transport = c.cfg.baseTransport(w.tls(&c.cfg, tlsSet.apply(nil), nil))
 	}
+	svc, err := c.build(ctx, c.home)
 	if err != nil {
 		return nil, err
 	}
-	w.plainHTTP(sc.Endpoint)
-	if version == "v3" {
-		negotiateMicroversion(ctx, sc, cfg.Log)
-	}
-	return &Connection{ServiceClient: sc, Warnings: w.list()}, nil
+	w.plainHTTP(svc.Client.Endpoint)
+	c.services.store(c.home, svc)
+	c.ServiceClient, c.Warnings, c.plainOrigins = svc.Client, w.list(), w.plainURLs
+	return c, nil
 }
 
 // configureTimeout is ConfigureTimeout, or DefaultConfigureTimeout when unset.
@@ -83,83 +99,143 @@ func (c *Config) heldSecrets() []string {
 	return held
 }
 
-// newAKSKClient signs every request and makes no Keystone call.
-func newAKSKClient(cfg *Config, tlsSet tlsSettings, w *warnings) (*gophercloud.ServiceClient, string, error) {
-	template := cfg.Endpoint
+// build makes the service of scope key: its client, API version and microversion.
+func (c *Connection) build(ctx context.Context, key Scope) (*Service, error) {
+	var (
+		sc      *gophercloud.ServiceClient
+		version string
+		err     error
+	)
+	switch c.cfg.method() {
+	case methodAKSK:
+		sc, version, err = c.newAKSKClient(key)
+	case methodTokenEndpoint:
+		sc, version, err = c.newTokenClient(key)
+	default:
+		sc, version, err = c.newKeystoneClient(ctx, key)
+	}
+	if err != nil {
+		return nil, err
+	}
+	svc := &Service{Client: sc, APIVersion: version, Scope: key}
+	if version == "v3" {
+		svc.Microversion = c.microversion(ctx, sc)
+		sc.Microversion = svc.Microversion
+	}
+	return svc, nil
+}
+
+// newAKSKClient signs every request for the project of key and makes no Keystone call: the keys
+// belong to the account, and sign for any of its projects.
+func (c *Connection) newAKSKClient(key Scope) (*gophercloud.ServiceClient, string, error) {
+	template := c.cfg.Endpoint
 	if template == "" {
 		template = DefaultHuaweiEndpoint
 	}
-	endpoint, err := cfg.expandEndpoint(template, cfg.Region, cfg.ProjectID)
+	endpoint, err := c.scopedEndpoint(template, key)
 	if err != nil {
 		return nil, "", err
 	}
 	signer := &aksk.Signer{
-		AccessKey:     cfg.AccessKey,
-		SecretKey:     cfg.SecretKey,
-		SecurityToken: cfg.SecurityToken,
-		ProjectID:     cfg.ProjectID,
-		Now:           cfg.Now,
+		AccessKey:     c.cfg.AccessKey,
+		SecretKey:     c.cfg.SecretKey,
+		SecurityToken: c.cfg.SecurityToken,
+		ProjectID:     key.ProjectID,
+		Now:           c.cfg.Now,
 	}
 	pc := &gophercloud.ProviderClient{}
-	cfg.configure(pc, w.tls(cfg, tlsSet.apply(nil), nil), signer)
-	return newBackupClient(pc, endpoint), cfg.apiVersion(endpoint), nil
+	c.cfg.configure(pc, c.transport, signer)
+	return newBackupClient(pc, endpoint), c.cfg.apiVersion(endpoint), nil
 }
 
 // newTokenClient sends the given token as it is: no Keystone call and no re-authentication,
 // which is also how a Cinder with auth_strategy = noauth is reached.
-func newTokenClient(cfg *Config, tlsSet tlsSettings, w *warnings) (*gophercloud.ServiceClient, string, error) {
-	endpoint, err := cfg.expandEndpoint(cfg.Endpoint, cfg.Region, cfg.ProjectID)
+func (c *Connection) newTokenClient(key Scope) (*gophercloud.ServiceClient, string, error) {
+	endpoint, err := c.scopedEndpoint(c.cfg.Endpoint, key)
 	if err != nil {
 		return nil, "", err
 	}
 	pc := &gophercloud.ProviderClient{}
-	cfg.configure(pc, w.tls(cfg, tlsSet.apply(nil), nil), nil)
-	pc.SetToken(cfg.Token)
-	return newBackupClient(pc, endpoint), cfg.apiVersion(endpoint), nil
+	c.cfg.configure(pc, c.transport, nil)
+	pc.SetToken(c.cfg.Token)
+	return newBackupClient(pc, endpoint), c.cfg.apiVersion(endpoint), nil
 }
 
-// newKeystoneClient authenticates with Keystone and takes the endpoint from endpoint or the catalog.
-func newKeystoneClient(ctx context.Context, cfg *Config, tlsSet tlsSettings, w *warnings) (*gophercloud.ServiceClient, string, error) {
-	ks, err := cfg.keystoneSettings()
+// startKeystone authenticates with Keystone for the provider's own project, which then becomes
+// the home scope's.
+func (c *Connection) startKeystone(ctx context.Context, tlsSet tlsSettings, w *warnings) error {
+	ks, err := c.cfg.keystoneSettings()
 	if err != nil {
-		return nil, "", err
+		return err
 	}
+	c.transport = c.cfg.baseTransport(w.tls(&c.cfg, tlsSet.apply(ks.tls), ks.tls))
+	w.plainHTTP(ks.auth.IdentityEndpoint)
+	pc, err := c.authenticate(ctx, ks.auth.IdentityEndpoint, ks.auth)
+	if err != nil {
+		return err
+	}
+	c.keystone = &keystoneSession{settings: ks, pc: pc}
+	c.home.Region = ks.region
+	if project := tokenProject(pc); project != "" {
+		c.home.ProjectID = project
+	}
+	return nil
+}
+
+// authenticate returns a provider client holding a new Keystone token for ao.
+func (c *Connection) authenticate(ctx context.Context, authURL string, ao gophercloud.AuthOptions) (*gophercloud.ProviderClient, error) {
 	// openstack.NewClient + Authenticate is openstack.AuthenticatedClient with our HTTP client,
 	// retries and User-Agent in place before the first Keystone request.
-	pc, err := openstack.NewClient(ks.auth.IdentityEndpoint)
+	pc, err := openstack.NewClient(authURL)
 	if err != nil {
-		return nil, "", &ConfigError{Attributes: []string{"auth_url"}, Summary: "Invalid auth_url", Detail: err.Error()}
+		return nil, &ConfigError{Attributes: []string{"auth_url"}, Summary: "Invalid auth_url", Detail: err.Error()}
 	}
-	cfg.configure(pc, w.tls(cfg, tlsSet.apply(ks.tls), ks.tls), nil)
-	w.plainHTTP(ks.auth.IdentityEndpoint)
-	if err := authenticate(forKeystone(ctx), pc, ks.auth); err != nil {
-		return nil, "", keystoneFailure(ctx, err, ks.auth.IdentityEndpoint, cfg.heldSecrets())
+	c.cfg.configure(pc, c.transport, nil)
+	if err := authenticate(forKeystone(ctx), pc, ao); err != nil {
+		return nil, keystoneFailure(ctx, err, ao.IdentityEndpoint, c.cfg.heldSecrets())
 	}
-	wrapReauth(pc, ks.auth.IdentityEndpoint, cfg.heldSecrets())
-	project := tokenProject(pc)
-	if project == "" {
-		project = cfg.ProjectID
-	}
-	if cfg.Endpoint != "" {
-		endpoint, err := cfg.expandEndpoint(cfg.Endpoint, ks.region, project)
+	wrapReauth(pc, ao.IdentityEndpoint, c.cfg.heldSecrets())
+	return pc, nil
+}
+
+// newKeystoneClient takes the endpoint of key from endpoint or the catalog, with the provider's
+// own token for its own project and a token scoped to any other.
+func (c *Connection) newKeystoneClient(ctx context.Context, key Scope) (*gophercloud.ServiceClient, string, error) {
+	pc := c.keystone.pc
+	if key.ProjectID != c.home.ProjectID {
+		var err error
+		// One token per project, whichever regions read it: a token is valid in every region.
+		pc, err = c.tokens.get(ctx, key.ProjectID, func() (*gophercloud.ProviderClient, error) { return c.rescope(ctx, key.ProjectID) })
 		if err != nil {
 			return nil, "", err
 		}
-		return newBackupClient(pc, endpoint), cfg.apiVersion(endpoint), nil
 	}
-	endpoint, version, err := findCatalogEndpoint(pc, catalogQuery{
-		region: ks.region, availability: ks.availability, apiVersion: cfg.APIVersion, projectID: project,
-	})
+	if c.cfg.Endpoint != "" {
+		endpoint, err := c.scopedEndpoint(c.cfg.Endpoint, key)
+		if err != nil {
+			return nil, "", err
+		}
+		return newBackupClient(pc, endpoint), c.cfg.apiVersion(endpoint), nil
+	}
+	q := catalogQuery{
+		region: key.Region, availability: c.keystone.settings.availability, apiVersion: c.cfg.APIVersion, projectID: key.ProjectID,
+	}
+	endpoint, version, err := findCatalogEndpoint(pc, q)
 	if err != nil {
-		return nil, "", err
+		return nil, "", c.catalogError(pc, q, key, err)
 	}
 	return newBackupClient(pc, endpoint), version, nil
 }
 
-// configure gives pc the HTTP stack shared by every method. The signer sits below
+// baseTransport is the HTTP stack below the signer and the request log, one for every client of
+// the connection, so that they share its connections.
+func (c *Config) baseTransport(tlsConfig *tls.Config) http.RoundTripper {
+	return bodyPolicy{next: newTransport(tlsConfig), held: c.heldSecrets()}
+}
+
+// configure gives pc the HTTP stack shared by every method over rt. The signer sits below
 // WrapTransport so that request logging never sees X-Security-Token or the signature.
-func (c *Config) configure(pc *gophercloud.ProviderClient, tlsConfig *tls.Config, signer *aksk.Signer) {
-	var rt http.RoundTripper = bodyPolicy{next: newTransport(tlsConfig), held: c.heldSecrets()}
+func (c *Config) configure(pc *gophercloud.ProviderClient, rt http.RoundTripper, signer *aksk.Signer) {
 	if signer != nil {
 		rt = signer.Transport(rt)
 	}

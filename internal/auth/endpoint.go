@@ -145,6 +145,15 @@ func endpointNotFound(err error) bool {
 }
 
 func noCatalogEndpoint(pc *gophercloud.ProviderClient, q catalogQuery) error {
+	return &ConfigError{
+		Attributes: []string{"region", "endpoint_type", "api_version", "endpoint"},
+		Summary:    "No backup API endpoint in the service catalog",
+		Detail:     catalogMiss(pc, q) + ". Check region, endpoint_type and api_version, or set endpoint.",
+	}
+}
+
+// catalogMiss says what the catalog was searched for and what it offers instead.
+func catalogMiss(pc *gophercloud.ProviderClient, q catalogQuery) string {
 	want := "v3 or v2"
 	if q.apiVersion != "" {
 		want = q.apiVersion
@@ -153,12 +162,8 @@ func noCatalogEndpoint(pc *gophercloud.ProviderClient, q catalogQuery) error {
 	if region == "" {
 		region = "any region"
 	}
-	return &ConfigError{
-		Attributes: []string{"region", "endpoint_type", "api_version", "endpoint"},
-		Summary:    "No backup API endpoint in the service catalog",
-		Detail: fmt.Sprintf("The catalog has no %s endpoint of type %s for %s with interface %s (it offers: %s). Check region, endpoint_type and api_version, or set endpoint.",
-			want, strings.Join(CatalogServiceTypes, ", "), region, q.availability, catalogSummary(pc)),
-	}
+	return fmt.Sprintf("The catalog has no %s endpoint of type %s for %s with interface %s (it offers: %s)",
+		want, strings.Join(CatalogServiceTypes, ", "), region, q.availability, catalogSummary(pc))
 }
 
 // catalogSummary lists the catalog's volume endpoints, so that a mismatch is easy to spot.

@@ -16,34 +16,40 @@ const MaxKnownMicroversion = "3.64"
 
 const maxKnownMajor, maxKnownMinor = 3, 64
 
-// negotiateMicroversion asks the version document at the endpoint's versioned root (…/v3/) for
-// the server's range and settles on the highest both sides know. A server that does not say
-// gets no microversion header at all: failing here would lock out clouds whose version
-// document is hidden, and a microversion above the server's maximum is answered with 406.
-func negotiateMicroversion(ctx context.Context, sc *gophercloud.ServiceClient, log Logger) {
-	base, err := utils.BaseVersionedEndpoint(sc.Endpoint)
+// versionedRoot is the versioned root of an endpoint (…/v3/), where its version document is.
+func versionedRoot(ctx context.Context, endpoint string, log Logger) (string, bool) {
+	base, err := utils.BaseVersionedEndpoint(endpoint)
 	if err != nil {
-		logTo(ctx, log, "microversion discovery skipped: the endpoint has no version to ask about", map[string]any{"url": trust.URL(sc.Endpoint)})
-		return
+		logTo(ctx, log, "microversion discovery skipped: the endpoint has no version to ask about", map[string]any{"url": trust.URL(endpoint)})
+		return "", false
 	}
+	return gophercloud.NormalizeURL(base), true
+}
+
+// negotiateMicroversion asks the version document at root, the versioned root of sc's endpoint,
+// for the server's range and settles on the highest both sides know. A server that does not say
+// gets no microversion header at all: failing here would lock out clouds whose version document
+// is hidden, and a microversion above the server's maximum is answered with 406.
+func negotiateMicroversion(ctx context.Context, sc *gophercloud.ServiceClient, root string, log Logger) string {
 	probe := *sc
-	probe.Endpoint, probe.ResourceBase = gophercloud.NormalizeURL(base), ""
+	probe.Endpoint, probe.ResourceBase, probe.Microversion = root, "", ""
 	supported, err := utils.GetSupportedMicroversions(ctx, &probe)
 	if err != nil {
 		// The error of a status quotes the whole body: describeError says it in a line.
 		logTo(ctx, log, "microversion discovery failed, sending no microversion: "+describeError(err), map[string]any{"url": trust.URL(probe.Endpoint)})
-		return
+		return ""
 	}
 	mv, ok := pickMicroversion(supported)
 	if !ok {
 		logTo(ctx, log, "server supports no microversion up to "+MaxKnownMicroversion+", sending none", nil)
-		return
+		return ""
 	}
-	sc.Microversion = mv
 	logTo(ctx, log, "using microversion "+mv, map[string]any{
+		"url":        trust.URL(root),
 		"server_min": fmt.Sprintf("%d.%d", supported.MinMajor, supported.MinMinor),
 		"server_max": fmt.Sprintf("%d.%d", supported.MaxMajor, supported.MaxMinor),
 	})
+	return mv
 }
 
 // pickMicroversion is min(server max, MaxKnownMicroversion), if the server's minimum allows it.

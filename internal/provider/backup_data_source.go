@@ -31,13 +31,15 @@ var (
 func NewBackupDataSource() datasource.DataSource { return &backupDataSource{} }
 
 type backupDataSource struct {
-	client *vbs.Client
+	clients *clients
 }
 
 // backupDataSourceModel is one backup at the top level, as an element of vbs_backups.backups, with
 // the arguments that select it and its volume key.
 type backupDataSourceModel struct {
 	backupModel
+	scopeModel
+	AllProjects   types.Bool        `tfsdk:"all_projects"`
 	NameRegex     types.String      `tfsdk:"name_regex"`
 	CreatedAfter  timetypes.RFC3339 `tfsdk:"created_after"`
 	CreatedBefore timetypes.RFC3339 `tfsdk:"created_before"`
@@ -51,7 +53,7 @@ type backupDataSourceModel struct {
 // selectingArguments are the arguments that select a backup other than id, which conflicts with each.
 var selectingArguments = []string{
 	"name", "status", "volume_id", "name_regex", "snapshot_id", "availability_zone",
-	"created_after", "created_before", "metadata", "incremental",
+	"created_after", "created_before", "metadata", "incremental", "all_projects", "tenant_id",
 }
 
 func (d *backupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -71,10 +73,10 @@ func (d *backupDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"it cannot be combined with any argument that selects.",
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(conflicts...)},
 	}
-	for _, name := range []string{"name", "status", "volume_id", "snapshot_id", "availability_zone", "metadata", "incremental"} {
+	for _, name := range []string{"name", "status", "volume_id", "snapshot_id", "availability_zone", "metadata", "incremental", "tenant_id"} {
 		attrs[name] = argumentAndAttribute(args[name], attrs[name])
 	}
-	for _, name := range []string{"name_regex", "created_after", "created_before", "timeouts"} {
+	for _, name := range []string{"name_regex", "created_after", "created_before", "timeouts", "region", "project_id", "all_projects"} {
 		attrs[name] = args[name]
 	}
 	attrs["most_recent"] = schema.BoolAttribute{
@@ -120,7 +122,7 @@ func argumentAndAttribute(arg, computed schema.Attribute) schema.Attribute {
 }
 
 func (d *backupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req, resp)
+	d.clients = clientFrom(req, resp)
 }
 
 // notFoundSummary is the error of a selection that nothing matches.
@@ -138,16 +140,21 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	client := d.clients.forScope(ctx, m.scopeModel, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
 	var b *vbs.Backup
 	if id := m.ID.ValueString(); id != "" {
-		if b = getBackup(ctx, d.client, id, &resp.Diagnostics); b == nil {
+		if b = getBackup(ctx, client, id, &resp.Diagnostics); b == nil {
 			return
 		}
 	} else {
 		filters := m.filters()
-		res, err := d.client.FindBackup(ctx, m.listOpts(), m.MostRecent.ValueBool())
+		opts := m.listOpts()
+		res, err := client.FindBackup(ctx, opts, m.MostRecent.ValueBool())
 		if err != nil {
-			resp.Diagnostics.AddError(listErrorSummary, err.Error())
+			listingError(&resp.Diagnostics, err, opts)
 			return
 		}
 		if res.Unsorted != "" {
@@ -156,7 +163,13 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		if len(res.Unfiltered) > 0 {
 			resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
 		}
+		if res.Strays.Count > 0 {
+			resp.Diagnostics.AddWarning(straysWarning(res.Strays))
+		}
 		switch {
+		case res.Backup == nil && len(filters) == 0 && opts.AllProjects:
+			resp.Diagnostics.AddError(notFoundSummary, "No project has backups.")
+			return
 		case res.Backup == nil && len(filters) == 0:
 			resp.Diagnostics.AddError(notFoundSummary, "The project has no backups.")
 			return
@@ -219,7 +232,8 @@ func (m *backupDataSourceModel) clientFilters() clientFilterModel {
 func (m *backupDataSourceModel) listOpts() vbs.ListOpts {
 	return vbs.ListOpts{
 		Name: m.Name.ValueString(), Status: m.Status.ValueString(), VolumeID: m.VolumeID.ValueString(),
-		Filter: m.clientFilters().filter(),
+		Filter:      m.clientFilters().filter(),
+		AllProjects: m.AllProjects.ValueBool(), TenantID: m.TenantID.ValueString(),
 	}
 }
 
@@ -229,7 +243,7 @@ func (m *backupDataSourceModel) filters() []string {
 	for _, a := range []struct {
 		name string
 		v    types.String
-	}{{"name", m.Name}, {"status", m.Status}, {"volume_id", m.VolumeID}} {
+	}{{"name", m.Name}, {"status", m.Status}, {"volume_id", m.VolumeID}, {"tenant_id", m.TenantID}} {
 		if !a.v.IsNull() {
 			out = append(out, a.name+" = "+strconv.Quote(a.v.ValueString()))
 		}

@@ -63,7 +63,8 @@ data "vbs_backups" "x" {
 				}},
 			})
 			for _, r := range sim.Requests() {
-				if strings.HasSuffix(r.Path, "/backups/detail") && r.RawQuery != "name=nightly" {
+				// vbs_backups asks for its total_count on its first request, where the microversion has with_count.
+				if strings.HasSuffix(r.Path, "/backups/detail") && strings.TrimSuffix(r.RawQuery, "&with_count=true") != "name=nightly" {
 					t.Errorf("vbs_backup by id listed backups: %s?%s", r.Path, r.RawQuery)
 				}
 			}

@@ -28,17 +28,21 @@ const defaultReadTimeout = 5 * time.Minute
 // backupFiltersModel holds the arguments that vbs_backups and vbs_backup_ids share.
 type backupFiltersModel struct {
 	clientFilterModel
-	Name     types.String   `tfsdk:"name"`
-	Status   types.String   `tfsdk:"status"`
-	VolumeID types.String   `tfsdk:"volume_id"`
-	SortKey  types.String   `tfsdk:"sort_key"`
-	SortDir  types.String   `tfsdk:"sort_dir"`
-	Offset   types.Int64    `tfsdk:"offset"`
-	Limit    types.Int64    `tfsdk:"limit"`
-	PageSize types.Int64    `tfsdk:"page_size"`
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
-	ID       types.String   `tfsdk:"id"`
-	IDs      []string       `tfsdk:"ids"`
+	scopeModel
+	AllProjects types.Bool     `tfsdk:"all_projects"`
+	TenantID    types.String   `tfsdk:"tenant_id"`
+	TotalCount  types.Int64    `tfsdk:"total_count"`
+	Name        types.String   `tfsdk:"name"`
+	Status      types.String   `tfsdk:"status"`
+	VolumeID    types.String   `tfsdk:"volume_id"`
+	SortKey     types.String   `tfsdk:"sort_key"`
+	SortDir     types.String   `tfsdk:"sort_dir"`
+	Offset      types.Int64    `tfsdk:"offset"`
+	Limit       types.Int64    `tfsdk:"limit"`
+	PageSize    types.Int64    `tfsdk:"page_size"`
+	Timeouts    timeouts.Value `tfsdk:"timeouts"`
+	ID          types.String   `tfsdk:"id"`
+	IDs         []string       `tfsdk:"ids"`
 }
 
 // filterAttributes is the schema both data sources share: every filter, id, ids and timeouts.
@@ -98,6 +102,17 @@ func filterAttributes(ctx context.Context) map[string]schema.Attribute {
 		},
 	}
 	maps.Copy(attrs, clientFilterAttributes())
+	maps.Copy(attrs, scopeAttributes())
+	attrs["all_projects"] = allProjectsAttribute()
+	attrs["tenant_id"] = schema.StringAttribute{Optional: true, MarkdownDescription: tenantIDDescription, Validators: nonEmpty}
+	attrs["total_count"] = schema.Int64Attribute{
+		Computed: true,
+		MarkdownDescription: "How many backups the API's own filters select (`name`, `status`, `volume_id`, and `tenant_id` with " +
+			"`all_projects`), however many `limit`, `offset` and the client-side filters keep, so that `limit = 10` can still say " +
+			"\"of 4,120\": the server's count where its microversion has one (Cinder 3.45, `with_count`), else the backups seen " +
+			"when every page was read from the first, else null (with `offset`, or where the read stopped early, at `limit` or at " +
+			"the end of a time window). A count the server gives that the backups seen contradict is not used.",
+	}
 	return attrs
 }
 
@@ -120,6 +135,10 @@ func (f backupFiltersModel) listOpts() vbs.ListOpts {
 		Limit:    f.Limit.ValueInt64(),
 		PageSize: f.PageSize.ValueInt64(),
 		Filter:   f.filter(),
+
+		AllProjects: f.AllProjects.ValueBool(),
+		TenantID:    f.TenantID.ValueString(),
+		Count:       true,
 	}
 }
 
@@ -129,6 +148,11 @@ func (f backupFiltersModel) stableID() string {
 	key := fmt.Sprintf("name=%q status=%q volume_id=%q sort_key=%q sort_dir=%q offset=%d limit=%d page_size=%d %s",
 		o.Name, o.Status, o.VolumeID, o.SortKey, o.SortDir, o.Offset, o.Limit, o.PageSize,
 		strings.Join(f.describe(), " "))
+	if !f.Region.IsNull() || !f.ProjectID.IsNull() || o.AllProjects || o.TenantID != "" {
+		// Only where set, so that the ids of configurations without them stay what they were.
+		key += fmt.Sprintf(" region=%q project_id=%q all_projects=%t tenant_id=%q",
+			f.Region.ValueString(), f.ProjectID.ValueString(), o.AllProjects, o.TenantID)
+	}
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:16])
 }
@@ -148,8 +172,9 @@ func readContext(ctx context.Context, t timeouts.Value) (context.Context, contex
 	return ctx, cancel, diags
 }
 
-// runListing runs one listing bounded by timeouts.read; a failure becomes the error every listing reports.
-func runListing[T any](ctx context.Context, f backupFiltersModel, diags *diag.Diagnostics, call func(context.Context, vbs.ListOpts) (T, error)) (T, bool) {
+// runListing runs one listing of the read's region and project bounded by timeouts.read; a
+// failure becomes the error every listing reports.
+func runListing[T any](ctx context.Context, c *clients, f backupFiltersModel, diags *diag.Diagnostics, call func(*vbs.Client, context.Context, vbs.ListOpts) (T, error)) (T, bool) {
 	var zero T
 	ctx, cancel, d := f.readContext(ctx)
 	defer cancel()
@@ -157,12 +182,23 @@ func runListing[T any](ctx context.Context, f backupFiltersModel, diags *diag.Di
 	if diags.HasError() {
 		return zero, false
 	}
-	res, err := call(ctx, f.listOpts())
+	client := c.forScope(ctx, f.scopeModel, diags)
+	if client == nil {
+		return zero, false
+	}
+	opts := f.listOpts()
+	res, err := call(client, ctx, opts)
 	if err != nil {
-		diags.AddError(listErrorSummary, err.Error())
+		listingError(diags, err, opts)
 		return zero, false
 	}
 	return res, true
+}
+
+// setResult fills the computed id, ids and total_count.
+func (f *backupFiltersModel) setResult(ids []string, totalCount *int64) {
+	f.setIDs(ids)
+	f.TotalCount = types.Int64PointerValue(totalCount)
 }
 
 // setIDs fills the computed id and ids; ids is an empty list, never null, when nothing matched.
@@ -183,25 +219,26 @@ func backupIDs(backups []vbs.Backup) []string {
 	return ids
 }
 
-// clientFrom takes the client that the provider's Configure handed over.
-func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *vbs.Client {
-	return configuredClient(req.ProviderData, &resp.Diagnostics)
+// clientFrom takes the clients that the provider's Configure handed over to a data source.
+func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *clients {
+	return clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// configuredClient is the client in the provider data that Configure hands to data sources and
-// ephemeral resources alike, so that both reach the API the same way.
-func configuredClient(data any, diags *diag.Diagnostics) *vbs.Client {
-	if data == nil { // ConfigureProvider has not run yet, as during validation
+// clientsFrom takes the clients from the provider data of any Configure (data source, ephemeral
+// resource): nil before ConfigureProvider has run, as during validation, and nil with an error
+// where the provider has no authentication at all.
+func clientsFrom(data any, diags *diag.Diagnostics) *clients {
+	if data == nil {
 		return nil
 	}
 	if ce, ok := data.(*auth.ConfigError); ok { // no authentication: see vbsProvider.Configure
 		diags.AddError(ce.Summary, ce.Detail)
 		return nil
 	}
-	c, ok := data.(*vbs.Client)
+	c, ok := data.(*clients)
 	if !ok {
 		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *vbs.Client, got %T. This is a bug in the provider; please report it.", data))
+			fmt.Sprintf("Expected *clients, got %T. This is a bug in the provider; please report it.", data))
 	}
 	return c
 }

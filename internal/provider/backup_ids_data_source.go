@@ -18,7 +18,7 @@ var (
 func NewBackupIDsDataSource() datasource.DataSource { return &backupIDsDataSource{} }
 
 type backupIDsDataSource struct {
-	client *vbs.Client
+	clients *clients
 }
 
 func (d *backupIDsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -36,7 +36,7 @@ func (d *backupIDsDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 }
 
 func (d *backupIDsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req, resp)
+	d.clients = clientFrom(req, resp)
 }
 
 func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -45,7 +45,7 @@ func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, ok := runListing(ctx, m, &resp.Diagnostics, d.client.SelectBackupIDs)
+	res, ok := runListing(ctx, d.clients, m, &resp.Diagnostics, (*vbs.Client).SelectBackupIDs)
 	if !ok {
 		return
 	}
@@ -55,6 +55,9 @@ func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if len(res.Unfiltered) > 0 {
 		resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
 	}
-	m.setIDs(res.IDs)
+	if res.Strays.Count > 0 {
+		resp.Diagnostics.AddWarning(straysWarning(res.Strays))
+	}
+	m.setResult(res.IDs, res.TotalCount)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -27,12 +28,12 @@ func NewBackupVolumeKeyEphemeralResource() ephemeral.EphemeralResource {
 // backupVolumeKeyEphemeralResource reads a volume key for the length of one Terraform run: the
 // value reaches what consumes it and never a plan or the state, as the data sources' keys do.
 type backupVolumeKeyEphemeralResource struct {
-	client *vbs.Client
+	clients *clients
 }
 
-// backupVolumeKeyModel is the backup to read and its volume key. Arguments that choose where to
-// read it belong here beside ID, as they do in the data sources' models.
+// backupVolumeKeyModel is the backup to read, where (as in the data sources), and its volume key.
 type backupVolumeKeyModel struct {
+	scopeModel
 	ID        types.String `tfsdk:"id"`
 	VolumeKey types.String `tfsdk:"volume_key"`
 }
@@ -42,26 +43,32 @@ func (r *backupVolumeKeyEphemeralResource) Metadata(_ context.Context, req ephem
 }
 
 func (r *backupVolumeKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Required:            true,
+			MarkdownDescription: "Backup id.",
+			Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"volume_key": schema.StringAttribute{
+			Computed: true, Sensitive: true,
+			MarkdownDescription: "The encryption key of the backup's volume; null where the volume is not encrypted.",
+		},
+	}
+	// The data sources' region and project_id, in the ephemeral schema's own types.
+	for name, a := range scopeAttributes() {
+		s := a.(dsschema.StringAttribute)
+		attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: s.MarkdownDescription, Validators: s.Validators}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The encryption key of the volume a backup was made of (`VK` of its `service_metadata`), read " +
 			"during the run (`GET …/backups/{id}`, as `vbs_backup` with `id`) and never written to a plan or the state. " +
 			"Terraform 1.10 and later, OpenTofu 1.11 and later.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "Backup id.",
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"volume_key": schema.StringAttribute{
-				Computed: true, Sensitive: true,
-				MarkdownDescription: "The encryption key of the backup's volume; null where the volume is not encrypted.",
-			},
-		},
+		Attributes: attrs,
 	}
 }
 
 func (r *backupVolumeKeyEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	r.client = configuredClient(req.ProviderData, &resp.Diagnostics)
+	r.clients = clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *backupVolumeKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
@@ -72,7 +79,11 @@ func (r *backupVolumeKeyEphemeralResource) Open(ctx context.Context, req ephemer
 	}
 	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
 	defer cancel()
-	b := getBackup(ctx, r.client, m.ID.ValueString(), &resp.Diagnostics)
+	client := r.clients.forScope(ctx, m.scopeModel, &resp.Diagnostics)
+	if client == nil {
+		return
+	}
+	b := getBackup(ctx, client, m.ID.ValueString(), &resp.Diagnostics)
 	if b == nil {
 		return
 	}

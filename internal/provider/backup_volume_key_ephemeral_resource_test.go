@@ -49,6 +49,12 @@ const unencryptedID = "1d1139d8-8989-49d3-8aa1-83eb691e6db2"
 // does during a run.
 func openVolumeKey(t *testing.T, s tfprotov6.ProviderServer, id string) (*tfprotov6.OpenEphemeralResourceResponse, tftypes.Type) {
 	t.Helper()
+	return openVolumeKeyWith(t, s, map[string]string{"id": id})
+}
+
+// openVolumeKeyWith opens vbs_backup_volume_key with the arguments args, the others null.
+func openVolumeKeyWith(t *testing.T, s tfprotov6.ProviderServer, args map[string]string) (*tfprotov6.OpenEphemeralResourceResponse, tftypes.Type) {
+	t.Helper()
 	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || schema.EphemeralResourceSchemas["vbs_backup_volume_key"] == nil {
 		t.Fatalf("GetProviderSchema: %v: no vbs_backup_volume_key", err)
@@ -56,7 +62,7 @@ func openVolumeKey(t *testing.T, s tfprotov6.ProviderServer, id string) (*tfprot
 	typ := schema.EphemeralResourceSchemas["vbs_backup_volume_key"].ValueType()
 	resp, err := s.OpenEphemeralResource(context.Background(), &tfprotov6.OpenEphemeralResourceRequest{
 		TypeName: "vbs_backup_volume_key",
-		Config:   objectValue(t, typ, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)}),
+		Config:   objectValue(t, typ, stringValues(args)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +108,49 @@ func TestBackupVolumeKeyEphemeralResource_open(t *testing.T) {
 		if listings, gets := sim.BackupRequests(); listings != 0 || gets != 2 {
 			t.Errorf("%s: %d listings and %d GETs, want 0 and 2", version, listings, gets)
 		}
+	}
+}
+
+// stringValues are args as Terraform string values.
+func stringValues(args map[string]string) map[string]tftypes.Value {
+	values := map[string]tftypes.Value{}
+	for name, v := range args {
+		values[name] = tftypes.NewValue(tftypes.String, v)
+	}
+	return values
+}
+
+// TestBackupVolumeKeyEphemeralResource_scope: region and project_id choose where the key is read,
+// as they do on the data sources: a backup of another project in another region is found there,
+// and not in the provider's own region and project.
+func TestBackupVolumeKeyEphemeralResource_scope(t *testing.T) {
+	b := fullBackup()
+	b.ProjectID, b.Region = vbssim.OtherProjectID, vbssim.SecondRegion
+	sim := newSim(t, vbssim.Config{Backups: []vbssim.Backup{b}})
+	s := newFastReadServer("test", true)
+	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := objectValue(t, schema.Provider.ValueType(), stringValues(map[string]string{
+		"access_key": vbssim.DefaultAccessKey, "secret_key": vbssim.DefaultSecretKey,
+		"project_id": vbssim.DefaultProjectID, "region": vbssim.DefaultRegion,
+		"endpoint": sim.URL() + "/{region}/public/v3/{project_id}",
+	}))
+	configured, err := s.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.4", Config: config})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %s", err, diagsString(configured.Diagnostics))
+	}
+	resp, typ := openVolumeKeyWith(t, s, map[string]string{"id": b.ID, "region": vbssim.SecondRegion, "project_id": vbssim.OtherProjectID})
+	if len(resp.Diagnostics) > 0 {
+		t.Fatal(diagsString(resp.Diagnostics))
+	}
+	if key := resultKey(t, typ, resp.Result); key == nil || *key != fullVolumeKey {
+		t.Errorf("volume_key %v in the backup's own region and project, want its VK", key)
+	}
+	resp, _ = openVolumeKey(t, s, b.ID)
+	if got := diagsString(resp.Diagnostics); !strings.Contains(got, notFoundSummary) || !strings.Contains(got, "404") {
+		t.Errorf("the provider's own region and project: %s, want %q with the server's 404", got, notFoundSummary)
 	}
 }
 

@@ -22,7 +22,7 @@ var (
 func NewBackupsDataSource() datasource.DataSource { return &backupsDataSource{} }
 
 type backupsDataSource struct {
-	client *vbs.Client
+	clients *clients
 }
 
 type backupsDataSourceModel struct {
@@ -63,7 +63,7 @@ func (d *backupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 }
 
 func (d *backupsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFrom(req, resp)
+	d.clients = clientFrom(req, resp)
 }
 
 // Read is the framework's read of vbs_backups. The provider's protocol server answers this data
@@ -77,7 +77,7 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, ok := runListing(ctx, m.backupFiltersModel, &resp.Diagnostics, d.client.ListBackups)
+	res, ok := runListing(ctx, d.clients, m.backupFiltersModel, &resp.Diagnostics, (*vbs.Client).ListBackups)
 	if !ok {
 		return
 	}
@@ -90,7 +90,10 @@ func (d *backupsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if len(res.Unfiltered) > 0 {
 		resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
 	}
-	m.setIDs(backupIDs(res.Backups))
+	if res.Strays.Count > 0 {
+		resp.Diagnostics.AddWarning(straysWarning(res.Strays))
+	}
+	m.setResult(backupIDs(res.Backups), res.TotalCount)
 	if m.IncludeVolumeKeys.ValueBool() {
 		m.VolumeKeys = volumeKeys(res.Backups)
 	}

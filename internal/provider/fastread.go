@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -79,13 +80,19 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	if len(diags) > 0 {
 		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
-	if ce := s.provider.unconfigured; s.provider.client == nil && ce != nil {
+	if ce := s.provider.unconfigured; s.provider.clients == nil && ce != nil {
 		return errorResponse(req, ce.Summary, ce.Detail), nil
 	}
-	if s.provider.client == nil {
+	if s.provider.clients == nil {
 		return errorResponse(req, "Unconfigured VBS provider",
 			"vbs_backups was read before the provider was configured. This is a bug in Terraform or the provider; please report it."), nil
 	}
+	var scoped diag.Diagnostics // the scope's, then the listing's: in the framework path's order
+	client := s.provider.clients.forScope(readCtx, m.scopeModel, &scoped)
+	if client == nil {
+		return &tfprotov6.ReadDataSourceResponse{State: req.Config, Diagnostics: protoDiagnostics(scoped)}, nil
+	}
+	opts := m.listOpts()
 	// The backups are written page by page as they arrive, so that only one page of them is parsed
 	// at a time; the ids and volume keys, which are small, are kept for the attributes of their own,
 	// the keys only where the configuration asks for them: otherwise none outlives its page.
@@ -96,7 +103,7 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 		keys = map[string]string{}
 	}
 	var encodeErr error
-	sum, err := s.provider.client.EachPage(readCtx, m.listOpts(), func(page []vbs.Backup) error {
+	sum, err := client.EachPage(readCtx, opts, func(page []vbs.Backup) error {
 		ids = append(ids, backupIDs(page)...)
 		if keys != nil {
 			maps.Copy(keys, volumeKeys(page))
@@ -108,9 +115,10 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 	case encodeErr != nil:
 		return errorResponse(req, encodeErrorSummary, encodeErr.Error()+". This is a bug in the provider; please report it."), nil
 	case err != nil:
-		return errorResponse(req, listErrorSummary, err.Error()), nil
+		listingError(&scoped, err, opts)
+		return &tfprotov6.ReadDataSourceResponse{State: req.Config, Diagnostics: protoDiagnostics(scoped)}, nil
 	}
-	resp := &tfprotov6.ReadDataSourceResponse{}
+	resp := &tfprotov6.ReadDataSourceResponse{Diagnostics: protoDiagnostics(scoped)}
 	if sum.Unreadable > 0 {
 		summary, detail := unreadableWarning(sum, backups.Len(), "volume_keys")
 		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
@@ -129,7 +137,13 @@ func (s *fastReadServer) ReadDataSource(ctx context.Context, req *tfprotov6.Read
 			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
 		})
 	}
-	m.setIDs(ids)
+	if sum.Strays.Count > 0 {
+		summary, detail := straysWarning(sum.Strays)
+		resp.Diagnostics = append(resp.Diagnostics, &tfprotov6.Diagnostic{
+			Severity: tfprotov6.DiagnosticSeverityWarning, Summary: summary, Detail: detail,
+		})
+	}
+	m.setResult(ids, sum.TotalCount)
 	// A large state is held twice at two moments: its chunks and the joined slice, then that slice and
 	// gRPC's copy. Each copy is one contiguous allocation, which the pages the runtime freed among
 	// the chunks and the walk's garbage cannot hold, so the heap grows; handing those pages back to

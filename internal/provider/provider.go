@@ -53,8 +53,8 @@ func New(version string) func() provider.Provider {
 
 type vbsProvider struct {
 	version string
-	// client is the one Configure made, kept for the fast read path, which answers outside the framework.
-	client *vbs.Client
+	// clients are the ones Configure made, kept for the fast read path, which answers outside the framework.
+	clients *clients
 	// unconfigured is why Configure made no client when it was given no authentication at all.
 	unconfigured *auth.ConfigError
 }
@@ -168,11 +168,9 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	sc := conn.ServiceClient
 	tflog.Debug(ctx, "configured the backup API client", map[string]any{"endpoint": vbs.RedactURL(sc.Endpoint), "microversion": sc.Microversion})
-	client := vbs.NewClient(sc)
-	client.Log = debugLog
-	p.client = client
-	resp.DataSourceData = client
-	resp.EphemeralResourceData = client
+	p.clients = newClients(conn)
+	resp.DataSourceData = p.clients
+	resp.EphemeralResourceData = p.clients
 }
 
 // diagnosticAttribute is the first of attrs that is not sensitive, or "": Terraform quotes the

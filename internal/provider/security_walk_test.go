@@ -46,7 +46,8 @@ func TestSecurityNextLinkParameters(t *testing.T) {
 			t.Fatal(err)
 		}
 		for p := range q {
-			if p != "limit" && p != "marker" {
+			// with_count is the configuration's, on the first request of a read (total_count).
+			if p != "limit" && p != "marker" && (p != "with_count" || q.Has("marker")) {
 				t.Errorf("request %d sent %s from a next link: %s", i+1, p, r.RawQuery)
 			}
 		}

@@ -86,7 +86,7 @@ func pagesServer(b *testing.B) *httptest.Server {
 // BenchmarkListBackups100k reads 100,000 backups, 100 pages of 1000, through the whole client.
 func BenchmarkListBackups100k(b *testing.B) {
 	srv := pagesServer(b)
-	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"))
+	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"), API{Version: "v2"})
 	b.ReportAllocs()
 	for b.Loop() {
 		res, err := c.ListBackups(context.Background(), ListOpts{})
@@ -99,7 +99,7 @@ func BenchmarkListBackups100k(b *testing.B) {
 // BenchmarkListBackupIDs100k reads the ids of 100,000 backups.
 func BenchmarkListBackupIDs100k(b *testing.B) {
 	srv := pagesServer(b)
-	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"))
+	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"), API{Version: "v2"})
 	b.ReportAllocs()
 	for b.Loop() {
 		ids, err := c.ListBackupIDs(context.Background(), ListOpts{})
@@ -113,7 +113,7 @@ func BenchmarkListBackupIDs100k(b *testing.B) {
 // read: each backup is decoded for the filter's fields only, the match in full.
 func BenchmarkFindBackupBySnapshot100k(b *testing.B) {
 	srv := pagesServer(b)
-	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"))
+	c := NewClient(testServiceClient(b, srv.URL+"/v2/p/"), API{Version: "v2"})
 	b.ReportAllocs()
 	for b.Loop() {
 		// Every backup of pageJSON has the same snapshot: ask for one that none has, so that every page is read.

@@ -35,7 +35,8 @@ const maxPageBytes = trust.MaxBodyBytes
 // verbatim: Cinder copies offset into every next link (so each later page would skip offset rows
 // again), and next links may name an internal host, or, in the API's own example, a wrong path.
 type Client struct {
-	sc *gophercloud.ServiceClient
+	sc  *gophercloud.ServiceClient
+	api API
 
 	// Log, when set, receives one debug message per page (number, URL without credentials, count,
 	// whether a next link followed); it is never handed a secret.
@@ -43,9 +44,11 @@ type Client struct {
 }
 
 // NewClient returns a Client that sends its requests through sc, whose endpoint is the API's base
-// URL including version and project (…/v3/{project_id}/).
-func NewClient(sc *gophercloud.ServiceClient) *Client {
-	return &Client{sc: sc}
+// URL including version and project (…/v3/{project_id}/). api describes that endpoint as the
+// connection decided it (internal/auth's Service): its API version, and the microversion that sc
+// sends; the client reads the answers by it.
+func NewClient(sc *gophercloud.ServiceClient, api API) *Client {
+	return &Client{sc: sc, api: api}
 }
 
 // ListBackups returns every backup that opts select, each once, in the order the API returned them.
@@ -75,6 +78,7 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 	sum := &ListSummary{}
 	unreadable := map[string]bool{}
 	var page []Backup
+	var count tally
 	sizeHint := 0 // the size of the last page, likely that of the next
 	pages, err := walk(ctx, c, opts, func(j *backupJSON) bool {
 		b := j.backup()
@@ -97,17 +101,18 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 	}, func(size int) (bool, error) {
 		p := page
 		page, sizeHint = nil, size
-		stop := sel.endPage()
-		if len(p) == 0 {
-			return stop, nil
+		stop, err := sel.endPage()
+		if err != nil || len(p) == 0 {
+			return stop, err
 		}
 		return stop, fn(p)
-	})
+	}, &count)
 	if err != nil {
 		return nil, err
 	}
 	sum.Pages = pages
 	sum.Unsorted, sum.Unfiltered = sel.unsorted, sel.misses()
+	sum.Strays, sum.TotalCount = sel.projects.strays, count.total(&opts, sel.offQuery)
 	sum.UnreadableKeys = slices.Sorted(maps.Keys(unreadable))
 	return sum, nil
 }
@@ -130,13 +135,14 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 	}
 	res := &IDsResult{}
 	var pages int
+	var count tally
 	switch {
-	case !opts.Filter.Active() && !opts.hasAPIFilter():
+	case !opts.Filter.Active() && !opts.hasAPIFilter() && !opts.readsProject():
 		pages, err = walk(ctx, c, opts, func(j *idOnly) bool {
 			res.IDs = append(res.IDs, j.ID.v)
 			return true
-		}, nil)
-	case !opts.Filter.Active():
+		}, nil, &count)
+	case !opts.Filter.Active() && !opts.readsProject():
 		pages, err = walk(ctx, c, opts, func(j *apiOnly) bool {
 			b := j.selected()
 			match := sel.judge(&b)
@@ -144,7 +150,7 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 				res.IDs = append(res.IDs, b.ID)
 			}
 			return match
-		}, nil) // no client-side filter: nothing relies on the order
+		}, nil, &count) // no client-side filter: nothing relies on the order
 	default:
 		pages, err = walk(ctx, c, opts, func(j *lazyJSON) bool {
 			b := j.selected(opts.Filter.Incremental != nil)
@@ -153,21 +159,24 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 				res.IDs = append(res.IDs, b.ID)
 			}
 			return match
-		}, func(int) (bool, error) { return sel.endPage(), nil })
+		}, func(int) (bool, error) { return sel.endPage() }, &count)
 	}
 	if err != nil {
 		return nil, err
 	}
 	res.Pages, res.Unsorted, res.Unfiltered = pages, sel.unsorted, sel.misses()
+	res.Strays, res.TotalCount = sel.projects.strays, count.total(&opts, sel.offQuery)
 	return res, nil
 }
 
 // IDsResult is the outcome of ListBackupIDs.
 type IDsResult struct {
 	IDs        []string
-	Pages      int          // how many pages were requested
-	Unsorted   string       // as ListSummary.Unsorted
-	Unfiltered []FilterMiss // as ListSummary.Unfiltered
+	Pages      int           // how many pages were requested
+	Unsorted   string        // as ListSummary.Unsorted
+	Unfiltered []FilterMiss  // as ListSummary.Unfiltered
+	Strays     ProjectStrays // as ListSummary.Strays
+	TotalCount *int64        // as ListSummary.TotalCount
 }
 
 // ListResult is the outcome of one complete page walk.
@@ -194,6 +203,12 @@ type ListSummary struct {
 	// Unfiltered are the API filters (name, status, volume_id, in that order) that the server
 	// returned backups failing, as if it had not applied them; those backups were left out.
 	Unfiltered []FilterMiss
+	// Strays are backups of another project than TenantID that a listing of every project returned.
+	Strays ProjectStrays
+	// TotalCount is how many backups the API's own filters select, however many the walk kept: the
+	// server's count (ListOpts.Count, from Cinder 3.45), else the backups seen where the walk read
+	// every page from the first (no offset, no early stop, no limit reached), else nil.
+	TotalCount *int64
 }
 
 // listed is a decoded backup that can tell its id.
@@ -218,9 +233,13 @@ const maxStalledPages = 3
 // the configured query and the marker of the last next link. A walk that makes no progress, by
 // repeating a marker or with maxStalledPages pages in a row that add no backup, is an error, so
 // that the requests are bounded by the backups kept whatever the links look like.
-func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P) bool, pageDone func(size int) (stop bool, err error)) (int, error) {
+func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P) bool, pageDone func(size int) (stop bool, err error), t *tally) (int, error) {
 	if err := opts.Validate(); err != nil {
 		return 0, err
+	}
+	opts.Count = opts.Count && t != nil && c.api.has(countMinor) // below 3.45 Cinder reads with_count as a filter
+	if t == nil {
+		t = &tally{}
 	}
 	// Like sc.ServiceURL("backups", "detail"), but without relying on the endpoint's trailing "/",
 	// which gophercloud adds to catalog endpoints and a hand-built client may lack.
@@ -232,6 +251,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 	var kept int64
 	stalled := 0     // pages in a row that added no backup not seen before
 	stopped := false // pageDone said no later page can hold a backup to keep
+	t.whole = true   // until a backup is left unseen
 	for page := 1; ; page++ {
 		if err := ctx.Err(); err != nil {
 			return page - 1, fmt.Errorf("listing backups stopped before page %d: %w", page, err)
@@ -250,9 +270,13 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 		if err != nil {
 			return page, err
 		}
+		if page == 1 && opts.Count {
+			t.counted = pageCount(resp.body)
+		}
 		added := 0
 		size, next, err := decodePage(resp.body, func(i int, item P) (bool, error) {
 			if opts.full(kept) {
+				t.whole = false
 				return false, nil // the rest of the page is read, not kept
 			}
 			id, ok := item.backupID()
@@ -264,6 +288,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 			}
 			seen[id] = struct{}{}
 			added++
+			t.distinct++
 			ok = keep(item)
 			if ok {
 				kept++
@@ -285,6 +310,7 @@ func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, kee
 
 		// An empty page ends the walk even with a next link: it cannot have advanced the marker.
 		if next == "" || size == 0 || stopped || opts.full(kept) {
+			t.whole = t.whole && (next == "" || size == 0)
 			return page, nil
 		}
 		stalled++

@@ -46,7 +46,7 @@ func simulator(t *testing.T, n int, cfg vbssim.Config) (*vbssim.Server, []string
 func simClient(t *testing.T, sim *vbssim.Server) (*vbs.Client, *gophercloud.ServiceClient) {
 	t.Helper()
 	sc := vbs.NewTestServiceClient(t, sim.Endpoint("v3", vbssim.DefaultProjectID)+"/", vbssim.DefaultToken)
-	return vbs.NewClient(sc), sc
+	return vbs.NewClient(sc, vbs.API{Version: "v3"}), sc
 }
 
 // queries are the queries of the listings the simulator received, in order.
@@ -71,7 +71,7 @@ func stub(t *testing.T, h http.Handler) *vbs.Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return vbs.NewClient(vbs.NewTestServiceClient(t, srv.URL+"/v3/p/", "test-token"))
+	return vbs.NewClient(vbs.NewTestServiceClient(t, srv.URL+"/v3/p/", "test-token"), vbs.API{Version: "v3"})
 }
 
 func ptrTo[T any](v T) *T { return &v }

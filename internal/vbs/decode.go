@@ -64,10 +64,7 @@ func idOf(f *textField) (string, bool) { return f.v, f.set && f.v != "" }
 
 // backup converts j. The Backup points into j (see field.ptr), so j must not be reused.
 func (j *backupJSON) backup() Backup {
-	tenant := &j.TenantV2 // v2 names the project "tenant"; Cinder v3 >= 3.18 names it "project"
-	if !tenant.set && !tenant.bad {
-		tenant = &j.ProjectV3
-	}
+	tenant := tenantOf(&j.TenantV2, &j.ProjectV3)
 	b := Backup{
 		ID:                  j.ID.v,
 		Name:                j.Name.ptr(),
@@ -131,6 +128,15 @@ func (j *backupJSON) backup() Backup {
 	b.Unreadable = append(b.Unreadable, descUnreadable...)
 	b.Unreadable = append(b.Unreadable, j.ServiceMetadata.unreadable...)
 	return b
+}
+
+// tenantOf is the member that names a backup's project: v2 names it "tenant", Cinder v3 from 3.18
+// names it "project".
+func tenantOf(v2, v3 *textField) *textField {
+	if v2.set || v2.bad {
+		return v2
+	}
+	return v3
 }
 
 // unreadableKeys are the keys that Backup.Unreadable can hold: every member of backupJSON but the
@@ -294,6 +300,7 @@ type lazyJSON struct {
 	metadata                   mapField
 	isIncremental              boolField
 	serviceMetadata            []byte // raw JSON
+	tenantV2, projectV3        textField
 }
 
 func (j *lazyJSON) backupID() (string, bool) { return idOf(&j.id) }
@@ -306,7 +313,7 @@ func (j *lazyJSON) UnmarshalJSON(raw []byte) error {
 // lazyKeys are the members a selection reads, as backupJSON names them, and as bytes for folding.
 var (
 	lazyKeys = []string{"id", "name", "status", "volume_id", "snapshot_id", "availability_zone", "created_at", "metadata",
-		"is_incremental", "service_metadata"}
+		"is_incremental", "service_metadata", "os-bak-tenant-attr:tenant_id", "os-backup-project-attr:project_id"}
 	lazyKeyBytes = func() [][]byte {
 		b := make([][]byte, len(lazyKeys))
 		for i, k := range lazyKeys {
@@ -357,6 +364,10 @@ func (j *lazyJSON) scan(raw []byte, owned bool) error {
 			if j.serviceMetadata = v; !owned {
 				j.serviceMetadata = bytes.Clone(v)
 			}
+		case "os-bak-tenant-attr:tenant_id":
+			_ = j.tenantV2.UnmarshalJSON(v)
+		case "os-backup-project-attr:project_id":
+			_ = j.projectV3.UnmarshalJSON(v)
 		}
 	}
 	return nil
@@ -384,6 +395,7 @@ func (j *lazyJSON) selected(incremental bool) Backup {
 		ID: j.id.v, Name: j.name.ptr(), Status: j.status.ptr(), VolumeID: j.volumeID.ptr(),
 		SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
 		CreatedAt: j.createdAt.ptr(), Metadata: j.metadata.v, IsIncremental: j.isIncremental.ptr(),
+		TenantID: tenantOf(&j.tenantV2, &j.projectV3).ptr(),
 	}
 	if incremental {
 		var sm *ServiceMetadata

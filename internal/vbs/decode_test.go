@@ -264,7 +264,8 @@ func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
 		for i := range lazy {
 			got, want := lazy[i].selected(true), decoded[i]
 			sel := Backup{ID: want.ID, Name: want.Name, Status: want.Status, VolumeID: want.VolumeID, SnapshotID: want.SnapshotID, AvailabilityZone: want.AvailabilityZone,
-				CreatedAt: want.CreatedAt, Metadata: want.Metadata, IsIncremental: want.IsIncremental, Incremental: want.Incremental}
+				CreatedAt: want.CreatedAt, Metadata: want.Metadata, IsIncremental: want.IsIncremental, Incremental: want.Incremental,
+				TenantID: want.TenantID}
 			if !reflect.DeepEqual(got, sel) {
 				t.Errorf("backup %d: selected %+v\nwant %+v", i, got, sel)
 			}

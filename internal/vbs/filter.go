@@ -3,8 +3,6 @@ package vbs
 import (
 	"fmt"
 	"regexp"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -68,40 +66,18 @@ func incrementalOf(isIncremental *bool, sm *ServiceMetadata) *bool {
 	return nil
 }
 
-// metadataMinor is the Cinder microversion (3.x) from which backups carry their metadata.
-const metadataMinor = 43
-
 // checkMetadata refuses a metadata filter on an endpoint that does not return metadata: on v2 or
 // an older microversion every backup would silently fail it.
 func (c *Client) checkMetadata(f *Filter) error {
-	if len(f.Metadata) == 0 {
+	switch {
+	case len(f.Metadata) == 0 || c.api.has(metadataMinor):
 		return nil
-	}
-	if version := pathVersion(c.sc.ResourceBaseURL()); version != "v3" {
+	case c.api.Version != "v3":
 		return fmt.Errorf("selecting by metadata needs the v3 API (OpenStack Cinder, microversion 3.%d or later), "+
-			"but the endpoint serves API version %s, whose backups carry no metadata", metadataMinor, version)
-	}
-	mv := c.sc.Microversion
-	major, minor, _ := strings.Cut(mv, ".")
-	if n, err := strconv.Atoi(minor); err == nil && major == "3" && n >= metadataMinor {
-		return nil
-	}
-	if mv == "" {
-		mv = "3.0 (the server announced no microversion)"
+			"but the endpoint serves API version %s, whose backups carry no metadata", metadataMinor, c.api.version())
 	}
 	return fmt.Errorf("selecting by metadata needs API version v3 with microversion 3.%d or later, "+
-		"but the server supports microversion %s, whose backups carry no metadata", metadataMinor, mv)
-}
-
-// pathVersion is the last version segment (v2, v3) of an endpoint's path, "unknown" without one.
-func pathVersion(endpoint string) string {
-	version := "unknown"
-	for seg := range strings.SplitSeq(endpoint, "/") {
-		if len(seg) >= 2 && seg[0] == 'v' && strings.Trim(seg[1:], "0123456789.") == "" {
-			version = seg
-		}
-	}
-	return version
+		"but the server supports microversion %s, whose backups carry no metadata", metadataMinor, c.api.microversion())
 }
 
 // apiFilters are the filters the API applies itself, by query parameter, with the value a listing
@@ -167,6 +143,9 @@ type selection struct {
 	best    time.Time
 	hasBest bool
 
+	projects projectCheck // the project of each backup, where the listing reads it
+	offQuery int64        // backups the server returned against the API's filters or project
+
 	trusted  bool      // no backup was out of order so far
 	prev     time.Time // created_at of the last backup that had one
 	prevID   string    // "" before the first
@@ -184,8 +163,12 @@ func (c *Client) newSelection(opts *ListOpts, newest bool) (*selection, error) {
 	if err := c.checkMetadata(f); err != nil {
 		return nil, err
 	}
+	projects, err := c.newProjectCheck(opts)
+	if err != nil {
+		return nil, err
+	}
 	key, dir := opts.sort()
-	s := &selection{filter: f, newest: newest, trusted: true, desc: dir != "asc"}
+	s := &selection{filter: f, newest: newest, trusted: true, desc: dir != "asc", projects: projects}
 	s.byCreated = key == "created_at" &&
 		(newest || s.desc && f.CreatedAfter != nil || !s.desc && f.CreatedBefore != nil)
 	for _, af := range apiFilters {
@@ -203,7 +186,13 @@ func (s *selection) judge(b *Backup) bool {
 	if s.byCreated {
 		s.judgeOrder(b)
 	}
-	if !s.apiMatch(b) || !s.filter.Match(b) {
+	strays := s.projects.strays.Count
+	api := s.apiMatch(b)
+	inProject := s.projects.admit(b)
+	if !api || s.projects.strays.Count > strays {
+		s.offQuery++
+	}
+	if !api || !inProject || !s.filter.Match(b) {
 		return false
 	}
 	if s.newest && b.CreatedAt != nil && (!s.hasBest || b.CreatedAt.After(s.best)) {
@@ -242,18 +231,21 @@ func (s *selection) apiMatch(b *Backup) bool {
 	return match
 }
 
-// endPage is called at the end of each page of the walk, and reports whether the
-// page proves that no later backup can match.
-func (s *selection) endPage() (stop bool) {
+// endPage is called at the end of each page of the walk, and reports whether the page proves that
+// no later backup can match; a project check that failed on the page ends the walk with its error.
+func (s *selection) endPage() (stop bool, err error) {
 	n, undated, last := s.pageBackups, s.pageUndated, s.pageLast
 	s.pageBackups, s.pageUndated = 0, false
+	if s.projects.err != nil {
+		return true, s.projects.err
+	}
 	if !s.byCreated || !s.trusted || n < 2 || undated {
-		return false
+		return false, nil
 	}
 	f := s.filter
 	return s.desc && f.CreatedAfter != nil && !last.After(*f.CreatedAfter) ||
 		!s.desc && f.CreatedBefore != nil && !last.Before(*f.CreatedBefore) ||
-		s.newest && s.hasBest && last.Before(s.best) // a tie with best may be followed by a greater id
+		s.newest && s.hasBest && last.Before(s.best), nil // a tie with best may be followed by a greater id
 }
 
 // misses are the API filters that backups failed, in the order of apiFilters.

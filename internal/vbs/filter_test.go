@@ -106,7 +106,7 @@ func TestSelectionStops(t *testing.T) {
 				}
 				n++
 			}
-			if s.endPage() {
+			if stop, _ := s.endPage(); stop {
 				return strings.Join(ids, ","), p, s.unsorted
 			}
 		}
@@ -244,7 +244,7 @@ func TestMetadataNeedsMicroversion343(t *testing.T) {
 	} {
 		sc := testServiceClient(t, srv.URL+tc.path)
 		sc.Microversion = tc.mv
-		_, err := NewClient(sc).ListBackupIDs(context.Background(), opts)
+		_, err := NewClient(sc, API{Version: strings.Trim(tc.path, "/p"), Microversion: tc.mv}).ListBackupIDs(context.Background(), opts)
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s %s: %v", tc.path, tc.mv, err)

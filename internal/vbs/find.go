@@ -15,6 +15,8 @@ type FindResult struct {
 	Unsorted string
 	// Unfiltered is as ListSummary.Unfiltered.
 	Unfiltered []FilterMiss
+	// Strays is as ListSummary.Strays.
+	Strays ProjectStrays
 }
 
 // FindBackup selects one backup of the listing that opts select (their sort, offset, limit and
@@ -55,10 +57,10 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 			res.Other = b
 		}
 		return true
-	}, func(int) (bool, error) { return sel.endPage(), nil })
+	}, func(int) (bool, error) { return sel.endPage() }, nil)
 	if err != nil {
 		return nil, err
 	}
-	res.Pages, res.Unsorted, res.Unfiltered = pages, sel.unsorted, sel.misses()
+	res.Pages, res.Unsorted, res.Unfiltered, res.Strays = pages, sel.unsorted, sel.misses(), sel.projects.strays
 	return res, nil
 }

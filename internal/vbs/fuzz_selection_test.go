@@ -369,7 +369,7 @@ func FuzzSelection(f *testing.F) {
 		}
 		pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: srv}}
 		pc.SetToken(testToken)
-		c := NewClient(&gophercloud.ServiceClient{ProviderClient: pc, Endpoint: walkEndpoint, Microversion: "3.64"})
+		c := NewClient(&gophercloud.ServiceClient{ProviderClient: pc, Endpoint: walkEndpoint, Microversion: "3.64"}, API{Version: "v3", Microversion: "3.64"})
 
 		var got outcome
 		var err error

@@ -58,7 +58,8 @@ func FuzzDecodePage(f *testing.F) {
 		for i := range kept {
 			b := items[i].backup()
 			want := Backup{ID: b.ID, Name: b.Name, Status: b.Status, VolumeID: b.VolumeID, SnapshotID: b.SnapshotID, AvailabilityZone: b.AvailabilityZone,
-				CreatedAt: b.CreatedAt, Metadata: b.Metadata, IsIncremental: b.IsIncremental, Incremental: b.Incremental}
+				CreatedAt: b.CreatedAt, Metadata: b.Metadata, IsIncremental: b.IsIncremental, Incremental: b.Incremental,
+				TenantID: b.TenantID}
 			if got := kept[i].selected(true); !reflect.DeepEqual(got, want) {
 				t.Fatalf("backup %d: selection decoded %+v, full %+v", i, got, want)
 			}

@@ -130,7 +130,7 @@ func FuzzWalk(f *testing.F) {
 		rt := &scriptedTransport{steps: steps}
 		pc := &gophercloud.ProviderClient{HTTPClient: http.Client{Transport: rt}}
 		pc.SetToken(testToken)
-		c := NewClient(&gophercloud.ServiceClient{ProviderClient: pc, Endpoint: walkEndpoint})
+		c := NewClient(&gophercloud.ServiceClient{ProviderClient: pc, Endpoint: walkEndpoint}, API{Version: "v3"})
 		opts := ListOpts{Limit: int64(limit % 8), Status: "available"}
 
 		var kept []string // even by a walk that fails in the end

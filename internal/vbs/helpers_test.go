@@ -125,7 +125,7 @@ func serve(t *testing.T, h http.Handler) *Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return NewClient(testServiceClient(t, srv.URL+"/v3/p/"))
+	return NewClient(testServiceClient(t, srv.URL+"/v3/p/"), API{Version: "v3"})
 }
 
 func backupIDs(backups []Backup) []string {

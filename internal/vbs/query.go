@@ -34,6 +34,18 @@ type ListOpts struct {
 
 	// Filter is applied by the client to every backup the walk reads; Limit counts its matches.
 	Filter Filter
+
+	// AllProjects lists every project's backups (query all_tenants=1), which Cinder allows
+	// administrators only. The Huawei VBS API document has no such parameter.
+	AllProjects bool
+	// TenantID keeps the backups of this project. With AllProjects it is sent as Cinder's
+	// administrator filter project_id; either way the client re-checks it on every backup, as the
+	// project the backup names: without AllProjects the listing holds the endpoint's own project
+	// only, so TenantID is then a client-side filter, which a backup of any other project fails.
+	TenantID string
+	// Count asks the server how many backups the API's filters select (query with_count=true on
+	// the first request), where the microversion has it (Cinder 3.45); see the results' TotalCount.
+	Count bool
 }
 
 // Validate checks o against the rules of the data sources' arguments; each error names the
@@ -67,6 +79,9 @@ func (o ListOpts) Query() url.Values {
 	if o.Offset > 0 {
 		q.Set("offset", strconv.FormatInt(o.Offset, 10))
 	}
+	if o.Count {
+		q.Set("with_count", "true")
+	}
 	return q
 }
 
@@ -87,7 +102,30 @@ func (o ListOpts) apply(q url.Values, collected int64) {
 	if n := o.pageLimit(collected); n > 0 {
 		q.Set("limit", strconv.FormatInt(n, 10))
 	}
+	o.applyProjects(q)
 }
+
+// applyProjects sets the query of a listing of other projects: all_tenants=1, and project_id
+// beside it. Without AllProjects neither is sent, and TenantID is only re-checked: Cinder reads
+// project_id as a filter of administrators only, and the listing of one project needs none.
+func (o ListOpts) applyProjects(q url.Values) {
+	if !o.AllProjects {
+		return
+	}
+	q.Set("all_tenants", "1")
+	if o.TenantID != "" {
+		q.Set("project_id", o.TenantID)
+	}
+}
+
+// clientSide reports whether the client leaves out backups the API's own filters selected: the
+// Filter, and TenantID without AllProjects.
+func (o ListOpts) clientSide() bool {
+	return o.Filter.Active() || o.TenantID != "" && !o.AllProjects
+}
+
+// readsProject reports whether the walk reads the project of each backup.
+func (o ListOpts) readsProject() bool { return o.AllProjects || o.TenantID != "" }
 
 // sort is the order a listing asks for. A time filter relies on the order of created_at, so with
 // one and no sort key it asks for that order explicitly (newest first unless SortDir says otherwise)
@@ -112,13 +150,13 @@ func (o ListOpts) sort() (key, dir string) {
 // request asks for PageSize, or MaxPageSize, whatever was kept.
 func (o ListOpts) pageLimit(collected int64) int64 {
 	size := o.PageSize
-	if o.Limit == 0 && !o.Filter.Active() {
+	if o.Limit == 0 && !o.clientSide() {
 		return size
 	}
 	if size == 0 {
 		size = MaxPageSize
 	}
-	if o.Filter.Active() {
+	if o.clientSide() {
 		return size
 	}
 	return min(size, o.Limit-collected)

@@ -51,7 +51,7 @@ func (s *Server) apiToken(id string) *token {
 	if project == "" {
 		project = user
 	}
-	return &token{project: &Project{ID: project}}
+	return &token{project: &Project{ID: project}, noAuth: true}
 }
 
 // authorizeAKSK verifies a Huawei SDK-HMAC-SHA256 signature and the project in X-Project-Id.
@@ -77,8 +77,24 @@ func (s *Server) authorizeAKSK(r *http.Request, urlProject, reqID string) *respo
 		return apigwError(reqID, "Incorrect IAM authentication information: X-Security-Token is missing or wrong")
 	case r.Header.Get(aksk.HeaderProjectID) != urlProject:
 		return apigwError(reqID, "Incorrect IAM authentication information: X-Project-Id does not match the project in the URL")
+	case s.project(urlProject) == nil:
+		// The keys belong to the account and sign for any of its projects, and for no other.
+		return apigwError(reqID, "Incorrect IAM authentication information: the project is not one of the account's")
 	}
 	return nil
+}
+
+// admin reports whether the request's credentials list the API as an administrator: Config.Admin,
+// or a token of one (a noauth token is always). authorize has accepted them.
+func (s *Server) admin(r *http.Request) bool {
+	if s.cfg.Admin {
+		return true
+	}
+	if strings.HasPrefix(r.Header.Get(aksk.HeaderAuthorization), aksk.Algorithm+" ") {
+		return false
+	}
+	t := s.apiToken(r.Header.Get("X-Auth-Token"))
+	return t != nil && t.admin()
 }
 
 // apigwError is the Huawei API gateway's authentication failure.

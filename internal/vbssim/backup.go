@@ -27,6 +27,7 @@ type Backup struct {
 	UpdatedAt           *string
 	DataTimestamp       *string
 	ProjectID           string // owner; served as os-bak-tenant-attr:tenant_id (v2) or os-backup-project-attr:project_id (v3 >= 3.18)
+	Region              string // the region that holds it; "" serves it in every region
 	UserID              *string
 	EncryptionKeyID     *string
 	HasDependentBackups bool

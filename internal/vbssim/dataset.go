@@ -172,6 +172,7 @@ func compareNullable(x, y *string) int {
 
 // filter selects the backups of one listing.
 type filter struct {
+	region     string
 	projectID  string
 	anyProject bool // all_tenants of an administrator
 	name       *string
@@ -180,7 +181,9 @@ type filter struct {
 }
 
 // owns reports whether b belongs to the projects that f lists.
-func (f *filter) owns(b *Backup) bool { return f.anyProject || b.ProjectID == f.projectID }
+func (f *filter) owns(b *Backup) bool {
+	return (f.anyProject || b.ProjectID == f.projectID) && b.inRegion(f.region)
+}
 
 func (f *filter) match(b *Backup) bool {
 	return f.owns(b) &&

@@ -247,7 +247,8 @@ func TestTrustBoundaryFaults(t *testing.T) {
 }
 
 // TestAdminAllTenants: an administrator's all_tenants lists every project's backups, and project_id
-// beside it one project's; for anyone else it is an unknown filter, as on Cinder.
+// beside it one project's; anyone else's is refused with Cinder's 403, or, under StockPolicy,
+// dropped without a word, as is each backup's project.
 func TestAdminAllTenants(t *testing.T) {
 	backups := append(Generate(3, 1, DefaultProjectID), Generate(2, 2, OtherProjectID)...)
 	admin := NewTest(t, Config{Backups: backups, Admin: true})
@@ -261,8 +262,35 @@ func TestAdminAllTenants(t *testing.T) {
 		t.Errorf("own project: %d backups, want 3", len(ids))
 	}
 	user := NewTest(t, Config{Backups: backups})
-	if p := list(t, user, "v3", "all_tenants=1"); len(p.ids()) != 0 {
-		t.Errorf("non-admin all_tenants: %d backups, want none", len(p.ids()))
+	if r := get(t, user.Endpoint("v3", "")+"/backups/detail?all_tenants=1"); r.status != http.StatusForbidden {
+		t.Errorf("non-admin all_tenants: HTTP %d, want 403", r.status)
+	}
+	// The administrator's token, Keystone's or static, is one.
+	if r := get(t, user.Endpoint("v3", "")+"/backups/detail?all_tenants=1", "X-Auth-Token", DefaultAdminToken); r.status != http.StatusOK ||
+		len(decodePage(t, r).ids()) != 5 {
+		t.Errorf("admin token: HTTP %d %s", r.status, r.body)
+	}
+	stock := NewTest(t, Config{Backups: backups, StockPolicy: true})
+	mv := []string{"OpenStack-API-Version", "volume 3.64"}
+	p := decodePage(t, get(t, stock.Endpoint("v3", "")+"/backups/detail?all_tenants=1&project_id="+OtherProjectID, "OpenStack-API-Version", "volume 3.32"))
+	if len(p.ids()) != 3 {
+		t.Errorf("stock policy: %d backups, want the caller's own 3", len(p.ids()))
+	}
+	for _, b := range p.Backups {
+		if _, shown := b[keyProjectV3]; shown || b["user_id"] != nil {
+			t.Errorf("stock policy shows a member the backup's project or user: %v", b)
+		}
+	}
+	if r := get(t, stock.Endpoint("v3", "")+"/backups/detail?all_tenants=1&project_id="+OtherProjectID, "OpenStack-API-Version", "volume 3.33"); r.status != http.StatusBadRequest ||
+		!strings.Contains(string(r.body), "Invalid filters project_id") {
+		t.Errorf("stock policy from 3.33, project_id of a member: HTTP %d %s", r.status, r.body)
+	}
+	if p := list(t, stock, "v3", "all_tenants=1", "OpenStack-API-Version", "volume 3.33"); len(p.ids()) != 3 {
+		t.Errorf("stock policy from 3.33, all_tenants alone: %d backups, want the caller's own 3", len(p.ids()))
+	}
+	adminPage := decodePage(t, get(t, stock.Endpoint("v3", "")+"/backups/detail", append(mv, "X-Auth-Token", DefaultAdminToken)...))
+	if _, shown := adminPage.Backups[0][keyProjectV3]; !shown {
+		t.Error("stock policy hides the project from an administrator")
 	}
 }
 

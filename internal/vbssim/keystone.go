@@ -28,6 +28,9 @@ type User struct {
 	Password   string
 	Domain     Domain
 	ProjectIDs []string // projects the user may scope to; nil means every project
+	// Admin gives the user the admin role in every project it may scope to: its tokens list the
+	// API as an administrator.
+	Admin bool
 }
 
 // AppCredential is a Keystone application credential, bound to its user and project.
@@ -54,6 +57,7 @@ type token struct {
 	domain  *Domain  // domain scope
 	methods []string
 	appCred *AppCredential
+	noAuth  bool // Cinder's noauth user:project, an administrator's
 	issued  time.Time
 	expires time.Time
 }
@@ -85,23 +89,26 @@ func (u *User) memberOf(projectID string) bool {
 	return u.ProjectIDs == nil || slices.Contains(u.ProjectIDs, projectID)
 }
 
-// staticToken scopes a configured token to its project, and to the project's first member so
-// that Keystone can validate it too; a project Keystone does not know still works on the API.
-// It does not expire in any test's lifetime.
-func (s *Server) staticToken(projectID string) *token {
+// staticToken scopes a configured token to its project, and to the project's first member (an
+// administrator, or one who is not) so that Keystone can validate it too; a project Keystone does
+// not know still works on the API. It does not expire in any test's lifetime.
+func (s *Server) staticToken(projectID string, admin bool) *token {
 	now := s.cfg.Now()
 	t := &token{methods: []string{"token"}, project: s.project(projectID), issued: now, expires: now.AddDate(100, 0, 0)}
 	if t.project == nil {
 		t.project = &Project{ID: projectID, Name: projectID, Domain: Domain{ID: DefaultDomainID, Name: DefaultDomainName}}
 	}
 	for i := range s.cfg.Users {
-		if s.cfg.Users[i].memberOf(projectID) {
-			t.user = &s.cfg.Users[i]
+		if u := &s.cfg.Users[i]; u.memberOf(projectID) && u.Admin == admin {
+			t.user = u
 			break
 		}
 	}
 	return t
 }
+
+// admin reports whether the token lists the API as an administrator.
+func (t *token) admin() bool { return t.noAuth || t.user != nil && t.user.Admin }
 
 // lookupToken returns a valid token by id, or nil.
 func (s *Server) lookupToken(id string) *token {
@@ -317,7 +324,11 @@ func (s *Server) tokenResponse(status int, t *token) response {
 	if t.project != nil {
 		body["project"] = map[string]any{"id": t.project.ID, "name": t.project.Name, "domain": t.project.Domain}
 		body["is_domain"] = false
-		body["roles"] = []map[string]string{{"id": "0b0c0d0e0f1011121314151617181920", "name": "member"}, {"id": "2122232425262728292a2b2c2d2e2f30", "name": "reader"}}
+		roles := []map[string]string{{"id": "0b0c0d0e0f1011121314151617181920", "name": "member"}, {"id": "2122232425262728292a2b2c2d2e2f30", "name": "reader"}}
+		if t.admin() {
+			roles = append(roles, map[string]string{"id": "3132333435363738393a3b3c3d3e3f40", "name": "admin"})
+		}
+		body["roles"] = roles
 		body["catalog"] = s.catalog(t.project.ID)
 	}
 	if t.domain != nil {

@@ -20,8 +20,9 @@ type listQuery struct {
 	offset        int
 	marker        string
 	unknownFilter bool
-	allTenants    bool   // all_tenants, honoured for an administrator (Config.Admin)
+	allTenants    bool   // all_tenants, honoured for an administrator
 	tenant        string // project_id beside all_tenants: that project only
+	withCount     bool   // with_count (3.45): the page says how many backups the filters select
 }
 
 // listBackups serves GET /v{2,3}/{project_id}/backups/detail.
@@ -37,12 +38,22 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 	if f != nil && f.StuckPages {
 		values.Del("n") // the fault's own counter, which a client that copies links sends back
 	}
-	q, fail := s.parseListQuery(values, apiVersion, minor)
-	if fail != nil {
-		fail.header = header
-		return *fail
+	admin := s.admin(r)
+	fail = s.restrictTenants(values, apiVersion, minor, admin)
+	if fail == nil {
+		var q listQuery
+		q, fail = s.parseListQuery(values, apiVersion, minor, admin)
+		if fail == nil {
+			return s.listPage(r, apiVersion, minor, projectID, f, q, admin, header)
+		}
 	}
-	q.filter.projectID = projectID
+	fail.header = header
+	return *fail
+}
+
+// listPage answers a listing whose query has been checked.
+func (s *Server) listPage(r *http.Request, apiVersion string, minor int, projectID string, f *armedFault, q listQuery, admin bool, header http.Header) response {
+	q.filter.projectID, q.filter.region = projectID, s.requestRegion(r)
 
 	if q.allTenants {
 		q.filter.projectID, q.filter.anyProject = q.tenant, q.tenant == ""
@@ -86,7 +97,7 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 	size := 256
 	var scratch []byte
 	for n, i := range page {
-		encoded[n] = d.encoding(v, i, &scratch)
+		encoded[n] = s.encodingFor(d, v, i, admin, &scratch)
 		size += len(encoded[n]) + 2
 	}
 	body := make([]byte, 0, size)
@@ -121,6 +132,9 @@ func (s *Server) listBackups(r *http.Request, apiVersion, projectID string, f *a
 		body = appendString(body, s.nextLink(r, projectID, marker, f))
 		body = append(body, `, "rel": "next"}]`...)
 	}
+	if q.withCount {
+		body = strconv.AppendInt(append(body, `, "count": `...), int64(d.count(&q.filter)), 10)
+	}
 	return response{status: http.StatusOK, header: header, body: append(body, '}')}
 }
 
@@ -149,13 +163,13 @@ func (s *Server) getBackup(r *http.Request, apiVersion, projectID, id string, re
 	}
 	d := s.data.Load()
 	i, ok := d.index[id]
-	if !ok || d.backups[i].ProjectID != projectID {
+	if !ok || d.backups[i].ProjectID != projectID || !d.backups[i].inRegion(s.requestRegion(r)) {
 		resp := cinderError(http.StatusNotFound, "Backup "+id+" could not be found.")
 		resp.header = header
 		return resp
 	}
 	var scratch []byte
-	body := append([]byte(`{"backup": `), d.encoding(variantFor(apiVersion, minor), int32(i), &scratch)...)
+	body := append([]byte(`{"backup": `), s.encodingFor(d, variantFor(apiVersion, minor), int32(i), s.admin(r), &scratch)...)
 	return response{status: http.StatusOK, header: header, body: append(body, '}')}
 }
 
@@ -191,8 +205,9 @@ const DefaultMaxLimit = 1000
 // listParams are the query parameters a listing understands; any other is a filter Cinder does not know.
 var listParams = []string{"name", "status", "volume_id", "sort_key", "sort_dir", "limit", "offset", "marker"}
 
-// parseListQuery validates the query as Cinder does, in Cinder's order and with its messages.
-func (s *Server) parseListQuery(values url.Values, apiVersion string, minor int) (listQuery, *response) {
+// parseListQuery validates the query as Cinder does, in Cinder's order and with its messages;
+// admin says whether the caller is an administrator, who may use any filter.
+func (s *Server) parseListQuery(values url.Values, apiVersion string, minor int, admin bool) (listQuery, *response) {
 	q := listQuery{spec: sortSpec{key: "created_at", desc: true}, limit: s.cfg.MaxLimit, marker: values.Get("marker")}
 	bad := func(msg string) (listQuery, *response) {
 		resp := cinderError(http.StatusBadRequest, msg)
@@ -241,12 +256,15 @@ func (s *Server) parseListQuery(values url.Values, apiVersion string, minor int)
 		}
 	}
 	known := listParams
-	if s.cfg.Admin {
+	if admin {
 		// Cinder's all_tenants lists every project's backups for an administrator, and project_id
 		// beside it one other project's.
 		known = append(slices.Clip(known), "all_tenants", "project_id")
-		q.allTenants = slices.Contains([]string{"1", "true", "yes", "on", "y", "t"}, strings.ToLower(values.Get("all_tenants")))
-		q.tenant = values.Get("project_id")
+		adminParams(values, &q)
+	}
+	if ok, count := withCount(values, apiVersion, minor); ok {
+		known = append(slices.Clip(known), "with_count")
+		q.withCount = count
 	}
 	for key := range values {
 		q.unknownFilter = q.unknownFilter || !slices.Contains(known, key)

@@ -25,8 +25,8 @@ import (
 	"time"
 )
 
-// Defaults of the zero Config: one domain, two projects, one user who is a member of both,
-// a static token, an application credential and an AK/SK pair, all fake.
+// Defaults of the zero Config: one domain, two projects, a user who is a member of both and an
+// administrator, a static token of each, an application credential and an AK/SK pair, all fake.
 const (
 	DefaultDomainID      = "default"
 	DefaultDomainName    = "Default"
@@ -38,6 +38,10 @@ const (
 	DefaultUserName      = "demo"
 	DefaultPassword      = "demo-password"
 	DefaultToken         = "vbssim-static-token"
+	DefaultAdminUserID   = "a1d2m3i4n5a6b7c8d9e0f1a2b3c4d5e6"
+	DefaultAdminUserName = "admin"
+	DefaultAdminPassword = "admin-password"
+	DefaultAdminToken    = "vbssim-admin-token"
 	DefaultAppCredID     = "0f9e8d7c6b5a49382716a5b4c3d2e1f0"
 	DefaultAppCredName   = "vbssim-appcred"
 	DefaultAppCredSecret = "vbssim-appcred-secret"
@@ -74,17 +78,29 @@ type Config struct {
 	KeystonePath string
 	// Projects are the Keystone projects (default "demo" DefaultProjectID and "other" OtherProjectID).
 	Projects []Project
-	// Users are the Keystone users (default "demo", a member of every project).
+	// Users are the Keystone users (default "demo", a member of every project, and "admin", an
+	// administrator of every project).
 	Users []User
 	// AppCredentials are the Keystone application credentials (default one of the first user in the first project).
 	AppCredentials []AppCredential
 	// Tokens are static API tokens mapped to their project (default DefaultToken for the first project).
 	Tokens map[string]string
-	// NoAuth also accepts any token of the form user:project, like Cinder's auth_strategy = noauth.
+	// AdminTokens are static API tokens of the first administrator, mapped to their project
+	// (default DefaultAdminToken for the first project).
+	AdminTokens map[string]string
+	// NoAuth also accepts any token of the form user:project, like Cinder's auth_strategy = noauth,
+	// whose requests are all an administrator's.
 	NoAuth bool
-	// Admin treats every token as an administrator's, for which a listing honours all_tenants=1
-	// (every project's backups) and project_id beside it, as Cinder does.
+	// Admin treats every caller as an administrator, AK/SK signatures included. An administrator's
+	// listing honours all_tenants=1 (every project's backups) and project_id beside it, as Cinder
+	// does; anyone else's all_tenants is refused with Cinder's 403 (see StockPolicy).
 	Admin bool
+	// StockPolicy answers a caller who is not an administrator as Cinder's default policy does,
+	// instead of with a 403: all_tenants is dropped without a word (the caller's own project is
+	// listed), project_id beside it too before 3.33 and with a 400 from then on, and no backup
+	// carries its project or user (the os-backup-project-attr:project_id and user_id of 3.18 and
+	// 3.56 are an administrator's).
+	StockPolicy bool
 	// AccessKeys are the AK/SK credentials (default DefaultAccessKey/DefaultSecretKey).
 	AccessKeys []AccessKey
 	// TokenTTL is the lifetime of Keystone-issued tokens (default 1h).
@@ -146,7 +162,10 @@ func New(cfg Config) *Server {
 		s.cfgErr = s.SetBackups(s.cfg.Backups)
 	}
 	for tok, project := range s.cfg.Tokens {
-		s.tokens[tok] = s.staticToken(project)
+		s.tokens[tok] = s.staticToken(project, false)
+	}
+	for tok, project := range s.cfg.AdminTokens {
+		s.tokens[tok] = s.staticToken(project, true)
 	}
 	return s
 }
@@ -190,7 +209,10 @@ func withDefaults(cfg Config) Config {
 		}
 	}
 	if cfg.Users == nil {
-		cfg.Users = []User{{ID: DefaultUserID, Name: DefaultUserName, Password: DefaultPassword, Domain: defaultDomain}}
+		cfg.Users = []User{
+			{ID: DefaultUserID, Name: DefaultUserName, Password: DefaultPassword, Domain: defaultDomain},
+			{ID: DefaultAdminUserID, Name: DefaultAdminUserName, Password: DefaultAdminPassword, Domain: defaultDomain, Admin: true},
+		}
 	}
 	if cfg.AppCredentials == nil && len(cfg.Projects) > 0 {
 		cfg.AppCredentials = []AppCredential{{ID: DefaultAppCredID, Name: DefaultAppCredName,
@@ -198,6 +220,9 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.Tokens == nil && len(cfg.Projects) > 0 {
 		cfg.Tokens = map[string]string{DefaultToken: cfg.Projects[0].ID}
+	}
+	if cfg.AdminTokens == nil && len(cfg.Projects) > 0 {
+		cfg.AdminTokens = map[string]string{DefaultAdminToken: cfg.Projects[0].ID}
 	}
 	if cfg.AccessKeys == nil {
 		cfg.AccessKeys = []AccessKey{{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey}}

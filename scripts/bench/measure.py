@@ -12,6 +12,7 @@
                                      SIGTERM, it stops the whole group (providers included): SIGTERM,
                                      then SIGKILL 5 s later. Exits with CMD's status, 124 on timeout.
   measure.py report DIR              Prints the table and the targets from what bench.sh collected.
+  measure.py many DIR VOLUMES N      Prints the figures of the many-data-sources case.
 """
 
 import json
@@ -427,6 +428,32 @@ def report(d):
     print()
 
 
+def many(d, volumes, n):
+    """The figures of the many-data-sources case: one vbs_backup per volume beside one listing."""
+    each, listing = Case(d, f"vbs_backup.many.{n}"), Case(d, f"vbs_backups.same.{n}")
+    runs = len(each.runs) + len(each.partial)
+    print()
+    print(f"many data sources: {volumes} vbs_backup (volume_id, most_recent) beside one vbs_backups of the same "
+          f"{n:,} backups; {runs} run(s), medians")
+    head = ("case", "data sources", "requests", "per data source", "plan wall", "prov RSS (peak)", "TF RSS")
+    rows = []
+    for label, c, sources in ((f"vbs_backup x {volumes}", each, volumes), ("vbs_backups", listing, 1)):
+        req = c.requests()
+        rows.append((label, f"{sources:,}", "-" if req is None else f"{req:g}",
+                     "-" if req is None else f"{req / sources:.2f}", fmt_s(c.plan_wall()),
+                     fmt_mb(c.pmed(lambda p: max(x["maxrss_kb"] for x in p))), fmt_mb(c.tf_rss())))
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    for r in [head] + rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+    req = each.requests()
+    met = req is not None and req <= volumes
+    print(f"  {'met ' if met else 'MISS'}  requests per vbs_backup data source: "
+          f"{'-' if req is None else f'{req / volumes:.2f}'} (target: 1)")
+    if each.plan_wall() and listing.plan_wall():
+        print(f"        plan wall of {volumes} data sources / one listing: {each.plan_wall() / listing.plan_wall():.1f}x")
+    print()
+
+
 def main():
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "provider":
@@ -435,6 +462,9 @@ def main():
         sys.exit(run(args[0], float(args[1]), args[2:]))
     if mode == "report":
         report(args[0])
+        return
+    if mode == "many":
+        many(args[0], int(args[1]), int(args[2]))
         return
     raise SystemExit(f"measure.py: unknown mode {mode}")
 
