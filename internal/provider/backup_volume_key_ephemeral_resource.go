@@ -56,8 +56,9 @@ func (r *backupVolumeKeyEphemeralResource) Schema(_ context.Context, _ ephemeral
 	}
 	// The data sources' region and project_id, in the ephemeral schema's own types.
 	for name, a := range scopeAttributes() {
-		s := a.(dsschema.StringAttribute)
-		attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: s.MarkdownDescription, Validators: s.Validators}
+		if s, ok := a.(dsschema.StringAttribute); ok { // every scope argument is a string; the scope test reads both
+			attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: s.MarkdownDescription, Validators: s.Validators}
+		}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The encryption key of the volume a backup was made of (`VK` of its `service_metadata`), read " +
