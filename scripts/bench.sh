@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: the provider end to end with Terraform against the local simulator, at 10,000 and
 # 100,000 backups (page size 1000), BENCH_RUNS runs of each (default 3), medians printed as a table
-# with the targets listed in the README's Performance section. Exits 0 whether or not a target is
+# with the targets listed in DESIGN.md's Measurements section. Exits 0 whether or not a target is
 # met; non-zero only if something broke. Everything it starts listens on 127.0.0.1 and is stopped on exit.
 #
 # Per size and run: `terraform plan -refresh=true` (no state) of a configuration holding one data

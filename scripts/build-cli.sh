@@ -30,7 +30,7 @@
 #
 # The build is skipped when the binary already reports the pinned version.
 # A cold build (empty module and build caches) takes minutes on 2 cores: see
-# README.md ("Terraform and OpenTofu"); a cached run takes under a second.
+# DESIGN.md ("Terraform and OpenTofu"); a cached run takes under a second.
 set -euo pipefail
 
 log() { printf '[build-cli] %s\n' "$*" >&2; }

@@ -35,7 +35,7 @@ func writeCloudsYAMLDomain(t *testing.T, authURL, password, domain, extra string
 	return path
 }
 
-func TestCloudsYAML(t *testing.T) {
+func TestCloudsYAML_entries(t *testing.T) {
 	cinder := newCinderStub(t)
 	k := newKeystoneStub(t, volumeCatalog(cinder.URL))
 	good := writeCloudsYAML(t, k.authURL(), secretPassword, "")
@@ -82,9 +82,9 @@ func TestCloudsYAML(t *testing.T) {
 	})
 }
 
-// TestCloudsYAMLTLS serves Keystone over TLS: the entry's verify and cacert are honoured and an
+// TestCloudsYAML_tls serves Keystone over TLS: the entry's verify and cacert are honoured and an
 // insecure argument overrides verify.
-func TestCloudsYAMLTLS(t *testing.T) {
+func TestCloudsYAML_tls(t *testing.T) {
 	cinder := newCinderStub(t)
 	server := newSelfSigned(t, "keystone", x509.ExtKeyUsageServerAuth)
 	k := &keystoneStub{catalog: volumeCatalog(cinder.URL)}

@@ -3,13 +3,11 @@ package auth
 import (
 	"context"
 	"testing"
-
-	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 )
 
-// TestAKSKEndpointTemplates compares strings only: a v2 endpoint needs no microversion
+// TestEndpoint_akskTemplates compares strings only: a v2 endpoint needs no microversion
 // discovery, and noDial fails the test if anything is sent.
-func TestAKSKEndpointTemplates(t *testing.T) {
+func TestEndpoint_akskTemplates(t *testing.T) {
 	cases := []struct {
 		name     string
 		endpoint string
@@ -38,7 +36,7 @@ func TestAKSKEndpointTemplates(t *testing.T) {
 	}
 }
 
-func TestPathVersion(t *testing.T) {
+func TestEndpoint_pathVersion(t *testing.T) {
 	for in, want := range map[string]string{
 		"http://127.0.0.1:8776/v3/p":           "v3",
 		"https://vbs.x.com/v2/{project_id}":    "v2",
@@ -52,7 +50,7 @@ func TestPathVersion(t *testing.T) {
 	}
 }
 
-func TestCompleteEndpoint(t *testing.T) {
+func TestEndpoint_complete(t *testing.T) {
 	cases := []struct{ raw, version, project, want string }{
 		{"http://127.0.0.1:8776/v3/p", "v3", "p", "http://127.0.0.1:8776/v3/p/"},
 		{"http://127.0.0.1:8776/v3/", "v3", "p", "http://127.0.0.1:8776/v3/p/"},
@@ -68,7 +66,7 @@ func TestCompleteEndpoint(t *testing.T) {
 	}
 }
 
-func TestCatalogVersion(t *testing.T) {
+func TestEndpoint_catalogVersion(t *testing.T) {
 	cases := []struct{ typ, url, want string }{
 		{"block-storage", "http://127.0.0.1/v2/p", "v2"},
 		{"block-storage", "http://127.0.0.1/", "v3"},
@@ -81,27 +79,5 @@ func TestCatalogVersion(t *testing.T) {
 		if got := catalogVersion(c.typ, c.url); got != c.want {
 			t.Errorf("catalogVersion(%s, %s) = %q, want %q", c.typ, c.url, got, c.want)
 		}
-	}
-}
-
-func TestPickMicroversion(t *testing.T) {
-	cases := []struct {
-		s    utils.SupportedMicroversions
-		want string
-	}{
-		{utils.SupportedMicroversions{MinMajor: 3, MinMinor: 0, MaxMajor: 3, MaxMinor: 70}, "3.64"},
-		{utils.SupportedMicroversions{MinMajor: 3, MinMinor: 0, MaxMajor: 3, MaxMinor: 50}, "3.50"},
-		{utils.SupportedMicroversions{MinMajor: 3, MinMinor: 0, MaxMajor: 3, MaxMinor: 64}, "3.64"},
-		{utils.SupportedMicroversions{MinMajor: 3, MinMinor: 0, MaxMajor: 4, MaxMinor: 2}, "3.64"},
-		{utils.SupportedMicroversions{MinMajor: 3, MinMinor: 65, MaxMajor: 3, MaxMinor: 70}, ""},
-	}
-	for _, c := range cases {
-		got, _ := pickMicroversion(c.s)
-		if got != c.want {
-			t.Errorf("pickMicroversion(%+v) = %q, want %q", c.s, got, c.want)
-		}
-	}
-	if MaxKnownMicroversion != "3.64" {
-		t.Errorf("MaxKnownMicroversion = %s", MaxKnownMicroversion)
 	}
 }

@@ -12,7 +12,7 @@ func (c *Config) ApplyEnvironment(lookup func(string) (string, bool)) {
 	if lookup == nil {
 		lookup = os.LookupEnv
 	}
-	// No Count setting has a variable (TestSettingsTable keeps it so); one that gets one needs
+	// No Count setting has a variable (TestSettings_table keeps it so); one that gets one needs
 	// a parse here, as Bool has.
 	for _, s := range settings {
 		name, value, ok := firstSet(lookup, s.Env)

@@ -16,7 +16,7 @@ func lookupFrom(env map[string]string) func(string) (string, bool) {
 	}
 }
 
-func TestApplyEnvironmentPrecedence(t *testing.T) {
+func TestApplyEnvironment_precedence(t *testing.T) {
 	cases := []struct {
 		name     string
 		explicit Config
@@ -54,11 +54,11 @@ func TestApplyEnvironmentPrecedence(t *testing.T) {
 	}
 }
 
-// TestApplyEnvironmentCoversEveryVariable drives each variable the provider reads, alone, into
+// TestApplyEnvironment_coversEveryVariable drives each variable the provider reads, alone, into
 // the field it belongs to. The fields are written out here rather than taken from Settings, so
 // that a setting pointing at the wrong field fails; and the variables here must be exactly
 // EnvironmentVariables, so that a variable added to Settings gets a check of its own.
-func TestApplyEnvironmentCoversEveryVariable(t *testing.T) {
+func TestApplyEnvironment_coversEveryVariable(t *testing.T) {
 	want := map[string]func(*Config) string{
 		"OS_CLOUD":                         func(c *Config) string { return c.Cloud },
 		"OS_AUTH_URL":                      func(c *Config) string { return c.AuthURL },
@@ -115,7 +115,7 @@ func TestApplyEnvironmentCoversEveryVariable(t *testing.T) {
 	}
 }
 
-func TestApplyEnvironmentInsecure(t *testing.T) {
+func TestApplyEnvironment_insecure(t *testing.T) {
 	var cfg Config
 	cfg.ApplyEnvironment(lookupFrom(map[string]string{"OS_INSECURE": "true"}))
 	if cfg.Insecure == nil || !*cfg.Insecure {
@@ -128,7 +128,7 @@ func TestApplyEnvironmentInsecure(t *testing.T) {
 	}
 }
 
-func TestMalformedInsecureIsAConfigError(t *testing.T) {
+func TestApplyEnvironment_malformedInsecureIsAConfigError(t *testing.T) {
 	cfg := Config{Token: "t", Endpoint: "http://127.0.0.1:1/v2/p", WrapTransport: noDial(t)}
 	cfg.ApplyEnvironment(lookupFrom(map[string]string{"OS_INSECURE": "maybe"}))
 	_, err := NewServiceClient(context.Background(), cfg)
@@ -138,7 +138,7 @@ func TestMalformedInsecureIsAConfigError(t *testing.T) {
 	}
 }
 
-func TestConflictNamesTheVariable(t *testing.T) {
+func TestApplyEnvironment_conflictNamesTheVariable(t *testing.T) {
 	cfg := Config{AccessKey: "AK", SecretKey: secretKey, ProjectID: "p", Region: "r", WrapTransport: noDial(t)}
 	cfg.ApplyEnvironment(lookupFrom(map[string]string{"OS_PASSWORD": secretPassword}))
 	_, err := NewServiceClient(context.Background(), cfg)

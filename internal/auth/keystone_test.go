@@ -33,7 +33,7 @@ func passwordConfig(k *keystoneStub) Config {
 	}
 }
 
-func TestCatalogSelection(t *testing.T) {
+func TestKeystone_catalogSelection(t *testing.T) {
 	cinder := newCinderStub(t)
 	k := newKeystoneStub(t, volumeCatalog(cinder.URL))
 	cases := []struct {
@@ -78,7 +78,7 @@ func TestCatalogSelection(t *testing.T) {
 	}
 }
 
-func TestKeystoneMethods(t *testing.T) {
+func TestKeystone_methods(t *testing.T) {
 	cinder := newCinderStub(t)
 	k := newKeystoneStub(t, volumeCatalog(cinder.URL))
 	base := Config{AuthURL: k.authURL(), Region: "RegionOne"}
@@ -182,7 +182,7 @@ func toString(v any) string {
 	return "?"
 }
 
-func TestKeystoneWithEndpointSkipsCatalog(t *testing.T) {
+func TestKeystone_withEndpointSkipsCatalog(t *testing.T) {
 	cinder := newCinderStub(t)
 	k := newKeystoneStub(t, nil) // an empty catalog: only endpoint can work
 	cfg := passwordConfig(k)
@@ -207,7 +207,7 @@ func TestKeystoneWithEndpointSkipsCatalog(t *testing.T) {
 	}
 }
 
-func TestKeystoneRejectionHidesSecrets(t *testing.T) {
+func TestKeystone_rejectionHidesSecrets(t *testing.T) {
 	cinder := newCinderStub(t)
 	k := newKeystoneStub(t, volumeCatalog(cinder.URL))
 	logs := &logRecorder{}

@@ -282,6 +282,9 @@ var retryStatuses = []int{
 	http.StatusServiceUnavailable, http.StatusGatewayTimeout,
 }
 
+// RetryStatuses returns the HTTP statuses a request is retried on, for the provider to document.
+func RetryStatuses() []int { return slices.Clone(retryStatuses) }
+
 func retryableStatus(status int) bool { return slices.Contains(retryStatuses, status) }
 
 // connectionBroken only accepts errors from sending the request (a *url.Error), so a response

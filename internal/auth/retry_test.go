@@ -8,11 +8,13 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/aksk"
 )
 
 // scripted serves the i-th handler for the i-th request and the last one after that.
@@ -67,7 +69,7 @@ func retryConfig(srv *scripted, fb *fakeBackoff, logs *logRecorder) Config {
 	}
 }
 
-func TestRetries(t *testing.T) {
+func TestRetry_statusesAndWaits(t *testing.T) {
 	s := time.Second
 	cases := []struct {
 		name      string
@@ -119,7 +121,7 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-func TestRetryAfterHTTPDate(t *testing.T) {
+func TestRetry_retryAfterHTTPDate(t *testing.T) {
 	now := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
 	srv := newScripted(t, status(429, now.Add(9*time.Second).Format(http.TimeFormat)), backupsOK)
 	fb := &fakeBackoff{}
@@ -133,7 +135,7 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	}
 }
 
-func TestGiveUpAfterMaxRetries(t *testing.T) {
+func TestRetry_giveUpAfterMaxRetries(t *testing.T) {
 	for _, code := range []int{503, 429} {
 		srv := newScripted(t, status(code, ""))
 		fb := &fakeBackoff{}
@@ -150,7 +152,7 @@ func TestGiveUpAfterMaxRetries(t *testing.T) {
 	}
 }
 
-func TestZeroRetries(t *testing.T) {
+func TestRetry_zeroRetries(t *testing.T) {
 	srv := newScripted(t, status(503, ""), backupsOK)
 	cfg := retryConfig(srv, &fakeBackoff{}, &logRecorder{})
 	cfg.MaxRetries = int64p(0)
@@ -159,7 +161,7 @@ func TestZeroRetries(t *testing.T) {
 	}
 }
 
-func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
+func TestRetry_waitBeyondDeadlineFailsAtOnce(t *testing.T) {
 	cases := []struct {
 		name, retryAfter, want string
 		timeout                time.Duration
@@ -185,9 +187,9 @@ func TestWaitBeyondDeadlineFailsAtOnce(t *testing.T) {
 	}
 }
 
-// TestCancelEndsWait cancels the context as the wait starts; the real sleep must return at
+// TestRetry_cancelEndsWait cancels the context as the wait starts; the real sleep must return at
 // once (a broken one would sleep an hour and time the test out).
-func TestCancelEndsWait(t *testing.T) {
+func TestRetry_cancelEndsWait(t *testing.T) {
 	srv := newScripted(t, status(503, ""), backupsOK)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -202,7 +204,7 @@ func TestCancelEndsWait(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
+func TestRetry_parseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
 	cases := []struct {
 		in   string
@@ -225,7 +227,7 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestDefaultBackoff(t *testing.T) {
+func TestRetry_defaultBackoff(t *testing.T) {
 	for range 200 {
 		if d := equalJitter(8 * time.Second); d < 4*time.Second || d > 8*time.Second {
 			t.Fatalf("equalJitter(8s) = %v, want within [4s, 8s]", d)
@@ -246,5 +248,45 @@ func TestDefaultBackoff(t *testing.T) {
 	cancel()
 	if err := sleepContext(ctx, time.Hour); !errors.Is(err, context.Canceled) {
 		t.Errorf("sleepContext on a cancelled context = %v", err)
+	}
+}
+
+// TestRetry_akskRetryIsResigned checks that a retried request carries a fresh date and signature,
+// which is why retries go through gophercloud's hooks and not a replaying RoundTripper.
+func TestRetry_akskRetryIsResigned(t *testing.T) {
+	var mu sync.Mutex
+	var dates []string
+	srv := newScripted(t,
+		func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			dates = append(dates, r.Header.Get(aksk.HeaderDate))
+			mu.Unlock()
+			status(503, "")(w, r)
+		},
+		func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			dates = append(dates, r.Header.Get(aksk.HeaderDate))
+			mu.Unlock()
+			backupsOK(w, r)
+		})
+	clock := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
+	var tick sync.Mutex
+	cfg := Config{
+		AccessKey: "AK", SecretKey: secretKey, ProjectID: testProjectID, Endpoint: srv.URL + "/v2/{project_id}",
+		Backoff: (&fakeBackoff{}).backoff(),
+		Now: func() time.Time {
+			tick.Lock()
+			defer tick.Unlock()
+			clock = clock.Add(time.Second)
+			return clock
+		},
+	}
+	if err := listBackups(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dates) != 2 || dates[0] == dates[1] {
+		t.Errorf("X-Sdk-Date of the two tries: %v; want two different dates", dates)
 	}
 }

@@ -43,11 +43,11 @@ func listThrough(t *testing.T, svc *Service) int {
 	return resp.StatusCode
 }
 
-// TestScopeKeystone: the provider's own scope costs nothing more after Connect; another region
+// TestScope_keystone: the provider's own scope costs nothing more after Connect; another region
 // costs only its version document (the provider's token and catalog serve it); another project
 // costs one token from the same password and no version document (its root is the home one's),
 // and the simulator, which checks the token's project against the URL's, lists it.
-func TestScopeKeystone(t *testing.T) {
+func TestScope_keystone(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{})
 	conn, err := Connect(context.Background(), simPassword(sim))
 	if err != nil {
@@ -123,8 +123,8 @@ func TestScopeKeystone(t *testing.T) {
 	}
 }
 
-// TestScopeKeystoneToken: a token rescoped to another project with the token method.
-func TestScopeKeystoneToken(t *testing.T) {
+// TestScope_keystoneToken: a token rescoped to another project with the token method.
+func TestScope_keystoneToken(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{})
 	conn, err := Connect(context.Background(), Config{AuthURL: sim.KeystoneURL(), Token: vbssim.DefaultToken})
 	if err != nil {
@@ -139,9 +139,9 @@ func TestScopeKeystoneToken(t *testing.T) {
 	}
 }
 
-// TestScopeErrors: each scope the configuration cannot serve is an error naming its part and what
+// TestScope_errors: each scope the configuration cannot serve is an error naming its part and what
 // was looked for, and the ones decided without a server send nothing.
-func TestScopeErrors(t *testing.T) {
+func TestScope_errors(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{
 		Users: []vbssim.User{{ID: vbssim.DefaultUserID, Name: vbssim.DefaultUserName, Password: vbssim.DefaultPassword,
 			Domain: vbssim.Domain{ID: vbssim.DefaultDomainID, Name: vbssim.DefaultDomainName}, ProjectIDs: []string{vbssim.DefaultProjectID}}},
@@ -203,9 +203,9 @@ func TestScopeErrors(t *testing.T) {
 	}
 }
 
-// TestScopeAKSK: the keys sign for any project of the account; the endpoint template gives each
+// TestScope_aksk: the keys sign for any project of the account; the endpoint template gives each
 // project and region its URL.
-func TestScopeAKSK(t *testing.T) {
+func TestScope_aksk(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{})
 	conn, err := Connect(context.Background(), Config{
 		AccessKey: vbssim.DefaultAccessKey, SecretKey: vbssim.DefaultSecretKey, ProjectID: vbssim.DefaultProjectID,
@@ -231,8 +231,8 @@ func TestScopeAKSK(t *testing.T) {
 	}
 }
 
-// TestScopeTokenEndpoint: a token with an endpoint template reaches another project's URL.
-func TestScopeTokenEndpoint(t *testing.T) {
+// TestScope_tokenEndpoint: a token with an endpoint template reaches another project's URL.
+func TestScope_tokenEndpoint(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{NoAuth: true})
 	conn, err := Connect(context.Background(), Config{Token: "admin:" + vbssim.DefaultProjectID, ProjectID: vbssim.DefaultProjectID,
 		Region: vbssim.DefaultRegion, Endpoint: sim.URL() + "/{region}/internal/v3/{project_id}"})
@@ -252,9 +252,9 @@ func TestScopeTokenEndpoint(t *testing.T) {
 	}
 }
 
-// TestScopeBuiltOncePerScope: many concurrent callers of each of two new scopes get one service
+// TestScope_builtOncePerScope: many concurrent callers of each of two new scopes get one service
 // each, for one token request and one version document in all.
-func TestScopeBuiltOncePerScope(t *testing.T) {
+func TestScope_builtOncePerScope(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{})
 	conn, err := Connect(context.Background(), simPassword(sim))
 	if err != nil {
@@ -307,9 +307,9 @@ func TestScopeBuiltOncePerScope(t *testing.T) {
 	}
 }
 
-// TestScopeCallerGivingUpCancelsNoBuild: a caller whose context has ended stops waiting; the
+// TestScope_callerGivingUpCancelsNoBuild: a caller whose context has ended stops waiting; the
 // build goes on for the next caller, which gets the service.
-func TestScopeCallerGivingUpCancelsNoBuild(t *testing.T) {
+func TestScope_callerGivingUpCancelsNoBuild(t *testing.T) {
 	sim := vbssim.NewTest(t, vbssim.Config{})
 	conn, err := Connect(context.Background(), simPassword(sim))
 	if err != nil {
@@ -327,8 +327,8 @@ func TestScopeCallerGivingUpCancelsNoBuild(t *testing.T) {
 	}
 }
 
-// TestScopeMicroversionPerRegion: each region's server is asked its own maximum.
-func TestScopeMicroversionPerRegion(t *testing.T) {
+// TestScope_microversionPerRegion: each region's server is asked its own maximum.
+func TestScope_microversionPerRegion(t *testing.T) {
 	newer, older := newCinderStub(t), newCinderStub(t)
 	older.maxVersion = "3.40"
 	k := newKeystoneStub(t, []map[string]any{catalogEntry("block-storage",
@@ -347,9 +347,9 @@ func TestScopeMicroversionPerRegion(t *testing.T) {
 	}
 }
 
-// TestScopePlainHTTPWarning: a scope whose endpoint receives credentials over plain HTTP on a host
+// TestScope_plainHTTPWarning: a scope whose endpoint receives credentials over plain HTTP on a host
 // that is not loopback warns its first caller, once, unless Connect warned of that origin already.
-func TestScopePlainHTTPWarning(t *testing.T) {
+func TestScope_plainHTTPWarning(t *testing.T) {
 	// v2 asks for no version document, so this configuration sends nothing.
 	cfg := Config{Token: secretToken, ProjectID: testProjectID, Region: "one", Endpoint: "http://{region}.example.invalid/v2/{project_id}",
 		WrapTransport: noDial(t)}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/aksk"
 )
@@ -33,10 +32,10 @@ func (s *headerSpy) dump() string {
 	return fmt.Sprint(s.headers)
 }
 
-// TestNoSecretInErrorsOrLogs drives every method into failures that are retried, given up on
+// TestConnect_noSecretInErrorsOrLogs drives every method into failures that are retried, given up on
 // and reported, and checks that no secret reaches an error, a log line or the logging layer
 // (X-Auth-Token aside, which gophercloud sets before the transport and the logger must redact).
-func TestNoSecretInErrorsOrLogs(t *testing.T) {
+func TestConnect_noSecretInErrorsOrLogs(t *testing.T) {
 	srv := newScripted(t, status(503, ""), status(403, ""))
 	configs := map[string]Config{
 		"AK/SK": {AccessKey: "AK", SecretKey: secretKey, SecurityToken: secretSTSToken, ProjectID: testProjectID, Endpoint: srv.URL + "/v2/{project_id}"},
@@ -63,45 +62,5 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// TestAKSKRetryIsResigned checks that a retried request carries a fresh date and signature,
-// which is why retries go through gophercloud's hooks and not a replaying RoundTripper.
-func TestAKSKRetryIsResigned(t *testing.T) {
-	var mu sync.Mutex
-	var dates []string
-	srv := newScripted(t,
-		func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			dates = append(dates, r.Header.Get(aksk.HeaderDate))
-			mu.Unlock()
-			status(503, "")(w, r)
-		},
-		func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			dates = append(dates, r.Header.Get(aksk.HeaderDate))
-			mu.Unlock()
-			backupsOK(w, r)
-		})
-	clock := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
-	var tick sync.Mutex
-	cfg := Config{
-		AccessKey: "AK", SecretKey: secretKey, ProjectID: testProjectID, Endpoint: srv.URL + "/v2/{project_id}",
-		Backoff: (&fakeBackoff{}).backoff(),
-		Now: func() time.Time {
-			tick.Lock()
-			defer tick.Unlock()
-			clock = clock.Add(time.Second)
-			return clock
-		},
-	}
-	if err := listBackups(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(dates) != 2 || dates[0] == dates[1] {
-		t.Errorf("X-Sdk-Date of the two tries: %v; want two different dates", dates)
 	}
 }

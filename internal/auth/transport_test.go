@@ -56,7 +56,7 @@ func redirecting(status int, target string, next http.HandlerFunc) http.HandlerF
 	}
 }
 
-func TestRedirectToAnotherOriginIsRefusedBeforeSigning(t *testing.T) {
+func TestTransport_redirectToAnotherOriginIsRefusedBeforeSigning(t *testing.T) {
 	other := newOtherOrigin(t)
 	for _, status := range []int{301, 302, 303, 307, 308} {
 		api := newHandlerServer(t, redirecting(status, other.URL+"/x?X-Auth-Token=leak", nil))
@@ -83,7 +83,7 @@ func TestRedirectToAnotherOriginIsRefusedBeforeSigning(t *testing.T) {
 	}
 }
 
-func TestSameOriginRedirectsAreFollowedUpToThree(t *testing.T) {
+func TestTransport_sameOriginRedirectsAreFollowedUpToThree(t *testing.T) {
 	cinder := newCinderStub(t)
 	var hops atomic.Int32
 	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -107,7 +107,7 @@ func TestSameOriginRedirectsAreFollowedUpToThree(t *testing.T) {
 	}
 }
 
-func TestHTTPToHTTPSOnTheSameHostIsRefused(t *testing.T) {
+func TestTransport_httpToHTTPSOnTheSameHostIsRefused(t *testing.T) {
 	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "https://"+r.Host+r.URL.RequestURI())
 		w.WriteHeader(http.StatusMovedPermanently)
@@ -118,7 +118,7 @@ func TestHTTPToHTTPSOnTheSameHostIsRefused(t *testing.T) {
 	}
 }
 
-func TestKeystoneRedirectOfThePasswordIsRefused(t *testing.T) {
+func TestTransport_keystoneRedirectOfThePasswordIsRefused(t *testing.T) {
 	other := newOtherOrigin(t)
 	for _, status := range []int{307, 308, 302} {
 		ks := newHandlerServer(t, redirecting(status, other.URL, nil))
@@ -135,7 +135,7 @@ func TestKeystoneRedirectOfThePasswordIsRefused(t *testing.T) {
 	}
 }
 
-func TestUnversionedAuthURLPostsOnlyToItsOrigin(t *testing.T) {
+func TestTransport_unversionedAuthURLPostsOnlyToItsOrigin(t *testing.T) {
 	other := newOtherOrigin(t)
 	ks := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": map[string]any{"values": []any{map[string]any{
@@ -154,7 +154,7 @@ func TestUnversionedAuthURLPostsOnlyToItsOrigin(t *testing.T) {
 	}
 }
 
-func TestUnversionedAuthURLOnItsOriginAuthenticates(t *testing.T) {
+func TestTransport_unversionedAuthURLOnItsOriginAuthenticates(t *testing.T) {
 	cinder := newCinderStub(t)
 	ks := newKeystoneStub(t, []map[string]any{catalogEntry("volumev3", [3]string{"RegionOne", "public", cinder.URL + "/v3/" + testProjectID})})
 	root := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -191,7 +191,7 @@ func errorBodyLen(t *testing.T, err error) int {
 	return len(code.Body)
 }
 
-func TestErrorBodiesAreCappedBeforeGophercloudReadsThem(t *testing.T) {
+func TestTransport_errorBodiesAreCappedBeforeGophercloudReadsThem(t *testing.T) {
 	huge := bytes.Repeat([]byte("x"), 8<<20)
 	bomb := gzipped(t, bytes.Repeat([]byte("x"), 100<<20))
 	var served atomic.Int32
@@ -221,7 +221,7 @@ func TestErrorBodiesAreCappedBeforeGophercloudReadsThem(t *testing.T) {
 	}
 }
 
-func TestSuccessBodiesAreCappedAfterDecompression(t *testing.T) {
+func TestTransport_successBodiesAreCappedAfterDecompression(t *testing.T) {
 	bomb := gzipped(t, bytes.Repeat([]byte(" "), trust.MaxBodyBytes+1))
 	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "gzip")
@@ -243,30 +243,7 @@ func TestSuccessBodiesAreCappedAfterDecompression(t *testing.T) {
 	}
 }
 
-func TestKeystoneRefusalInWordsWithoutTheToken(t *testing.T) {
-	ks := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Openstack-Request-Id", "req-ks-1")
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{
-			"code": 404, "title": "Not Found", "message": "Could not find token: " + r.Header.Get("X-Subject-Token") + " or " + secretToken + strings.Repeat(" and more", 100),
-		}})
-	})
-	err := listBackups(context.Background(), Config{AuthURL: ks.URL + "/v3", Token: secretToken})
-	var ke *KeystoneError
-	if !errors.As(err, &ke) {
-		t.Fatalf("got %v", err)
-	}
-	for _, want := range []string{"did not find the user, project, domain or token", "HTTP 404", "request id req-ks-1", "Could not find token: ***"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("%q lacks %q", err, want)
-		}
-	}
-	if strings.Contains(err.Error(), "Expected HTTP response code") || len(ke.Message) > trust.MaxTextBytes+len("…") {
-		t.Errorf("gophercloud's raw text or an uncapped message: %s", err)
-	}
-	assertNoSecret(t, "error", err.Error())
-}
-
-func TestConfigurationDeadline(t *testing.T) {
+func TestTransport_configurationDeadline(t *testing.T) {
 	release := make(chan struct{})
 	ks := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -283,7 +260,7 @@ func TestConfigurationDeadline(t *testing.T) {
 	}
 }
 
-func TestRetryAfterNeverOverflowsNorWaitsPastTheConfigurationDeadline(t *testing.T) {
+func TestTransport_retryAfterNeverOverflowsNorWaitsPastTheConfigurationDeadline(t *testing.T) {
 	for _, v := range []string{"86400", "9223372037", "18446744074", "99999999999999999999999"} {
 		d, ok := parseRetryAfter(v, time.Now())
 		if !ok || d < 86400*time.Second {
@@ -307,7 +284,7 @@ func TestRetryAfterNeverOverflowsNorWaitsPastTheConfigurationDeadline(t *testing
 	}
 }
 
-func TestRedactionOfLogsAndWrappedErrors(t *testing.T) {
+func TestTransport_redactionOfLogsAndWrappedErrors(t *testing.T) {
 	logs := &logRecorder{}
 	api := newScripted(t, status(http.StatusServiceUnavailable, ""), func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/v3/") {
@@ -339,44 +316,4 @@ func TestRedactionOfLogsAndWrappedErrors(t *testing.T) {
 		t.Fatal("no error from a server that hangs up")
 	}
 	assertNoSecret(t, "wrapped net/http error", err.Error())
-}
-
-func TestWarnings(t *testing.T) {
-	cinder := newCinderStub(t)
-	// toLoopback sends every request to the stub, whatever host its URL names: the warning is
-	// about the URL, and the test never dials anything but 127.0.0.1.
-	toLoopback := func(http.RoundTripper) http.RoundTripper {
-		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-			r = r.Clone(r.Context())
-			r.URL.Host = strings.TrimPrefix(cinder.URL, "http://")
-			return http.DefaultTransport.RoundTrip(r)
-		})
-	}
-	for _, tc := range []struct {
-		name     string
-		cfg      Config
-		warnings []string
-	}{
-		{"loopback", Config{Token: secretToken, Endpoint: cinder.URL + "/v3/p"}, nil},
-		{"localhost", Config{Token: secretToken, Endpoint: "http://localhost:1/v3/p", WrapTransport: toLoopback}, nil},
-		{"plain http", Config{Token: secretToken, Endpoint: "http://backup.example.test/v3/p", WrapTransport: toLoopback},
-			[]string{"Credentials sent over plain HTTP: The provider sends credentials (a password, a token or a request signature) over plain http:// to http://backup.example.test:80,"}},
-		{"insecure", Config{Token: secretToken, Endpoint: cinder.URL + "/v3/p", Insecure: boolp(true)},
-			[]string{"TLS certificate verification is off: insecure is true"}},
-		{"insecure false", Config{Token: secretToken, Endpoint: cinder.URL + "/v3/p", Insecure: boolp(false)}, nil},
-	} {
-		c, err := Connect(context.Background(), tc.cfg)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if len(c.Warnings) != len(tc.warnings) {
-			t.Errorf("%s: warnings %+v, want %q", tc.name, c.Warnings, tc.warnings)
-			continue
-		}
-		for i, w := range c.Warnings {
-			if got := w.Summary + ": " + w.Detail; !strings.Contains(got, tc.warnings[i]) {
-				t.Errorf("%s: warning %q lacks %q", tc.name, got, tc.warnings[i])
-			}
-		}
-	}
 }

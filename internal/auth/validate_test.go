@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func TestConfigErrorsNameArguments(t *testing.T) {
+func TestValidate_configErrorsNameArguments(t *testing.T) {
 	dir := t.TempDir()
 	notPEM := filepath.Join(dir, "not.pem")
 	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
@@ -107,7 +107,7 @@ func describeErrs(errs []*ConfigError, err error) string {
 	return b.String()
 }
 
-func TestAllConfigErrorsReportedAtOnce(t *testing.T) {
+func TestValidate_allConfigErrorsReportedAtOnce(t *testing.T) {
 	cfg := Config{AccessKey: "AK", APIVersion: "v9", EndpointType: "private", WrapTransport: noDial(t)}
 	_, err := NewServiceClient(context.Background(), cfg)
 	got := map[string]bool{}
@@ -121,7 +121,7 @@ func TestAllConfigErrorsReportedAtOnce(t *testing.T) {
 	}
 }
 
-func TestValidConfigsPassValidation(t *testing.T) {
+func TestValidate_validConfigsPassValidation(t *testing.T) {
 	for name, cfg := range map[string]Config{
 		"cloud with a password argument":               {Cloud: "c", Password: secretPassword},
 		"token with endpoint and leftover openrc user": {Token: secretToken, Endpoint: "http://127.0.0.1/v3/p", UserName: "alice"},

@@ -69,7 +69,7 @@ func (p *vbsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	var envOnly []string
 	for _, s := range auth.Settings() {
 		if s.Name == "" {
-			envOnly = append(envOnly, envNames(s.Env)+", "+s.Description)
+			envOnly = append(envOnly, envNames(s.Env)+", "+settingDescription(s))
 			continue
 		}
 		attrs[s.Name] = settingAttribute(s)
@@ -86,7 +86,7 @@ func (p *vbsProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 // settingAttribute is the schema attribute of a provider setting: every argument is optional, and
 // its description names the variables it falls back to.
 func settingAttribute(s auth.Setting) schema.Attribute {
-	desc := s.Description
+	desc := settingDescription(s)
 	if len(s.Env) > 0 {
 		desc += " Environment: " + envNames(s.Env) + "."
 	}

@@ -29,11 +29,11 @@ type shape struct {
 // gen makes random shapes and values from one seeded source, so that a failure reproduces.
 type gen struct{ r *rand.Rand }
 
-// TestEncoderAsTftypes: for random types of every kind (strings, numbers, bools, lists, maps,
+// TestEncoder_matchesTftypes: for random types of every kind (strings, numbers, bools, lists, maps,
 // objects, nested to three levels, through every Go type the encoder takes for each) and random
 // values of them (null, strings of any bytes, int64 and float64 extremes, collections across
 // msgpack's length boundaries), the encoder writes what tftypes writes for the framework's value.
-func TestEncoderAsTftypes(t *testing.T) {
+func TestEncoder_matchesTftypes(t *testing.T) {
 	g := gen{rand.New(rand.NewPCG(1, 2))}
 	kinds := map[string]int{}
 	for range 1500 {
@@ -427,9 +427,9 @@ func (g gen) float64() float64 {
 	}
 }
 
-// TestEncoderRejectsMismatches: a model that does not fit the type is an error naming the field or
+// TestEncoder_rejectsMismatches: a model that does not fit the type is an error naming the field or
 // attribute, at Compile, never a wrong state.
-func TestEncoderRejectsMismatches(t *testing.T) {
+func TestEncoder_rejectsMismatches(t *testing.T) {
 	obj := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"a": tftypes.String}}
 	type good struct {
 		A types.String `tfsdk:"a"`
@@ -475,9 +475,9 @@ func TestEncoderRejectsMismatches(t *testing.T) {
 	}
 }
 
-// TestEncoderChecksWhatItIsGiven: MarshalMsgPack and Append take only a pointer to the encoder's
+// TestEncoder_checksWhatItIsGiven: MarshalMsgPack and Append take only a pointer to the encoder's
 // Go type, a List only as a list of what its elements were encoded as, and only once.
-func TestEncoderChecksWhatItIsGiven(t *testing.T) {
+func TestEncoder_checksWhatItIsGiven(t *testing.T) {
 	ctx := context.Background()
 	str, err := Compile(tftypes.String, reflect.TypeFor[types.String]())
 	if err != nil {

@@ -2,15 +2,12 @@ package trust
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"unicode"
 )
 
-func TestTextMasksKeyedSecrets(t *testing.T) {
+func TestText_masksKeyedSecrets(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
 		{"escaped quote in a value", `{"password":"pa\"SECRET"}`, `{"password":"***"}`},
 		{"backslash before the quote", `{"token": "ab\\\"SECRET\\", "x": 1}`, `{"token": "***"x": 1}`},
@@ -31,7 +28,7 @@ func TestTextMasksKeyedSecrets(t *testing.T) {
 	}
 }
 
-func TestTextMasksHeldValues(t *testing.T) {
+func TestText_masksHeldValues(t *testing.T) {
 	held := []string{`pä"ss/wörd<1>`, "tok 123456"}
 	for _, in := range []string{
 		`{"error": {"message": "Could not find user pä\"ss/wörd\u003c1\u003e"}}`,
@@ -51,7 +48,7 @@ func TestTextMasksHeldValues(t *testing.T) {
 	}
 }
 
-func TestTextIsShortAndOnOneLine(t *testing.T) {
+func TestText_shortAndOnOneLine(t *testing.T) {
 	in := "<html>\r\n<head><title>502 Bad Gateway</title></head>\x00\xff" + strings.Repeat("x", 100<<10)
 	got := Text([]byte(in))
 	if !strings.HasPrefix(got, "<html> <head><title>502 Bad Gateway</title></head> ?xxx") || !strings.HasSuffix(got, "x…") || len(got) > MaxTextBytes+len("…") {
@@ -61,35 +58,6 @@ func TestTextIsShortAndOnOneLine(t *testing.T) {
 	cut := strings.Repeat(" ", MaxErrorBodyBytes-3) + "SECRET-VALUE"
 	if got := Text([]byte(cut), "SECRET-VALUE"); strings.Contains(got, "SEC") {
 		t.Errorf("a held value cut off by the window shows its start: %q", got)
-	}
-}
-
-func TestURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"http://127.0.0.1:8776/v3/p/backups/detail?marker=m&limit=5":                     "http://127.0.0.1:8776/v3/p/backups/detail?marker=m&limit=5",
-		"https://admin:secret@127.0.0.1/v3/p/backups/detail":                             "https://127.0.0.1/v3/p/backups/detail",
-		"http://127.0.0.1/x?X-Auth-Token=abc&marker=m&X-Amz-Signature=s&client_secret=c": "http://127.0.0.1/x?marker=m",
-		"http://127.0.0.1/x?password=p":                                                  "http://127.0.0.1/x",
-		"://bad":                                                                         "(an unparsable URL)",
-	} {
-		if got := URL(in); got != want {
-			t.Errorf("URL(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestOrigin(t *testing.T) {
-	for in, want := range map[string]string{
-		"http://127.0.0.1/v3":       "http://127.0.0.1:80",
-		"HTTP://LocalHost:80/x":     "http://localhost:80",
-		"https://127.0.0.1:443/":    "https://127.0.0.1:443",
-		"https://[::1]/v3":          "https://[::1]:443",
-		"http://127.0.0.1:8776/v3/": "http://127.0.0.1:8776",
-		"/relative":                 "",
-	} {
-		if got := Origin(in); got != want {
-			t.Errorf("Origin(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 
@@ -148,17 +116,4 @@ func filterLen(ws []string, n int) []string {
 		}
 	}
 	return out
-}
-
-func TestURLError(t *testing.T) {
-	cause := errors.New("connection refused")
-	err := fmt.Errorf("page 1: %w", &url.Error{Op: "Get", URL: "http://u:pw@127.0.0.1:1/x?X-Auth-Token=tok-SECRET&marker=m", Err: cause})
-	got := URLError(err)
-	if strings.Contains(got.Error(), "SECRET") || strings.Contains(got.Error(), "pw@") || !strings.Contains(got.Error(), "http://127.0.0.1:1/x?marker=m") || !errors.Is(got, cause) {
-		t.Errorf("URLError = %v", got)
-	}
-	var uerr *url.Error
-	if !errors.As(got, &uerr) {
-		t.Error("the *url.Error is no longer reachable")
-	}
 }

@@ -40,7 +40,7 @@ func status(t *testing.T, target string) int {
 	return resp.StatusCode
 }
 
-func TestFaultCountingAndRepetition(t *testing.T) {
+func TestFault_countingAndRepetition(t *testing.T) {
 	cases := []struct {
 		name   string
 		faults []Fault
@@ -70,7 +70,7 @@ func TestFaultCountingAndRepetition(t *testing.T) {
 	}
 }
 
-func TestFaultResponses(t *testing.T) {
+func TestFault_responses(t *testing.T) {
 	s := NewTest(t, Config{})
 	target := s.Endpoint("v3", "") + "/backups/detail"
 
@@ -98,7 +98,7 @@ func TestFaultResponses(t *testing.T) {
 	}
 }
 
-func TestResetAndCloseDropTheConnectionDifferently(t *testing.T) {
+func TestFault_resetAndCloseDropTheConnectionDifferently(t *testing.T) {
 	s := NewTest(t, Config{})
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	s.Inject(Fault{Reset: true}, Fault{OnRequest: 2, Close: true})
@@ -112,7 +112,7 @@ func TestResetAndCloseDropTheConnectionDifferently(t *testing.T) {
 	}
 }
 
-func TestTruncatedBodyFailsTheRead(t *testing.T) {
+func TestFault_truncatedBodyFailsTheRead(t *testing.T) {
 	s := NewTest(t, Config{Backups: Generate(20, 1, DefaultProjectID)})
 	s.Inject(Fault{Truncate: true})
 	req, _ := http.NewRequest(http.MethodGet, s.Endpoint("v3", "")+"/backups/detail", nil)
@@ -128,7 +128,7 @@ func TestTruncatedBodyFailsTheRead(t *testing.T) {
 	}
 }
 
-func TestDelay(t *testing.T) {
+func TestFault_delay(t *testing.T) {
 	s := NewTest(t, Config{})
 	s.Inject(Fault{Delay: 300 * time.Millisecond})
 	start := time.Now()
@@ -142,7 +142,7 @@ func TestDelay(t *testing.T) {
 	}
 }
 
-func TestListingFaults(t *testing.T) {
+func TestFault_listing(t *testing.T) {
 	backups := Generate(10, 1, DefaultProjectID)
 	s := NewTest(t, Config{Backups: backups})
 	first := list(t, s, "v3", "limit=3")
@@ -173,7 +173,7 @@ func TestListingFaults(t *testing.T) {
 	}
 }
 
-func TestDataChangesBetweenPages(t *testing.T) {
+func TestFault_dataChangesBetweenPages(t *testing.T) {
 	backups := Generate(10, 1, DefaultProjectID)
 	s := NewTest(t, Config{Backups: backups})
 	first := list(t, s, "v3", "limit=4&sort_key=id&sort_dir=asc")
@@ -199,8 +199,8 @@ func TestDataChangesBetweenPages(t *testing.T) {
 	}
 }
 
-// TestTrustBoundaryFaults: the next links and pages that the page walk must not be steered by.
-func TestTrustBoundaryFaults(t *testing.T) {
+// TestFault_trustBoundary: the next links and pages that the page walk must not be steered by.
+func TestFault_trustBoundary(t *testing.T) {
 	backups := Generate(10, 1, DefaultProjectID)
 	s := NewTest(t, Config{Backups: backups})
 	first := list(t, s, "v3", "limit=3")
@@ -246,57 +246,9 @@ func TestTrustBoundaryFaults(t *testing.T) {
 	}
 }
 
-// TestAdminAllTenants: an administrator's all_tenants lists every project's backups, and project_id
-// beside it one project's; anyone else's is refused with Cinder's 403, or, under StockPolicy,
-// dropped without a word, as is each backup's project.
-func TestAdminAllTenants(t *testing.T) {
-	backups := append(Generate(3, 1, DefaultProjectID), Generate(2, 2, OtherProjectID)...)
-	admin := NewTest(t, Config{Backups: backups, Admin: true})
-	if ids, _ := walk(t, admin, "v3", "all_tenants=1"); len(ids) != 5 {
-		t.Errorf("all tenants: %d backups, want 5", len(ids))
-	}
-	if ids, _ := walk(t, admin, "v3", "all_tenants=true&project_id="+OtherProjectID+"&limit=1"); len(ids) != 2 {
-		t.Errorf("another project: %d backups, want 2", len(ids))
-	}
-	if ids, _ := walk(t, admin, "v3", ""); len(ids) != 3 {
-		t.Errorf("own project: %d backups, want 3", len(ids))
-	}
-	user := NewTest(t, Config{Backups: backups})
-	if r := get(t, user.Endpoint("v3", "")+"/backups/detail?all_tenants=1"); r.status != http.StatusForbidden {
-		t.Errorf("non-admin all_tenants: HTTP %d, want 403", r.status)
-	}
-	// The administrator's token, Keystone's or static, is one.
-	if r := get(t, user.Endpoint("v3", "")+"/backups/detail?all_tenants=1", "X-Auth-Token", DefaultAdminToken); r.status != http.StatusOK ||
-		len(decodePage(t, r).ids()) != 5 {
-		t.Errorf("admin token: HTTP %d %s", r.status, r.body)
-	}
-	stock := NewTest(t, Config{Backups: backups, StockPolicy: true})
-	mv := []string{"OpenStack-API-Version", "volume 3.64"}
-	p := decodePage(t, get(t, stock.Endpoint("v3", "")+"/backups/detail?all_tenants=1&project_id="+OtherProjectID, "OpenStack-API-Version", "volume 3.32"))
-	if len(p.ids()) != 3 {
-		t.Errorf("stock policy: %d backups, want the caller's own 3", len(p.ids()))
-	}
-	for _, b := range p.Backups {
-		if _, shown := b[keyProjectV3]; shown || b["user_id"] != nil {
-			t.Errorf("stock policy shows a member the backup's project or user: %v", b)
-		}
-	}
-	if r := get(t, stock.Endpoint("v3", "")+"/backups/detail?all_tenants=1&project_id="+OtherProjectID, "OpenStack-API-Version", "volume 3.33"); r.status != http.StatusBadRequest ||
-		!strings.Contains(string(r.body), "Invalid filters project_id") {
-		t.Errorf("stock policy from 3.33, project_id of a member: HTTP %d %s", r.status, r.body)
-	}
-	if p := list(t, stock, "v3", "all_tenants=1", "OpenStack-API-Version", "volume 3.33"); len(p.ids()) != 3 {
-		t.Errorf("stock policy from 3.33, all_tenants alone: %d backups, want the caller's own 3", len(p.ids()))
-	}
-	adminPage := decodePage(t, get(t, stock.Endpoint("v3", "")+"/backups/detail", append(mv, "X-Auth-Token", DefaultAdminToken)...))
-	if _, shown := adminPage.Backups[0][keyProjectV3]; !shown {
-		t.Error("stock policy hides the project from an administrator")
-	}
-}
-
-// TestListingClaimFaults: Order serves the API document's example page as printed, whatever sort
+// TestFault_listingClaims: Order serves the API document's example page as printed, whatever sort
 // is asked, and pages through that order; IgnoreFilters accepts a filter and applies none of it.
-func TestListingClaimFaults(t *testing.T) {
+func TestFault_listingClaims(t *testing.T) {
 	asPrinted := []string{"1d1139d8-8989-49d3-8aa1-83eb691e6db2", "80e17946-6e56-46e0-9547-e9ba4f1619bd", "b3cf7a16-decc-4beb-8077-682737d94a58"}
 	s := NewTest(t, Config{Backups: Example()})
 	if ids, _ := walk(t, s, "v2", "sort_key=created_at&sort_dir=desc"); slices.Equal(ids, asPrinted) {

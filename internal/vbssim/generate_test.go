@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func TestGenerateIsDeterministic(t *testing.T) {
+func TestGenerate_deterministic(t *testing.T) {
 	a, b := Generate(200, 42, "p"), Generate(200, 42, "p")
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("the same seed gave different backups")
@@ -21,9 +21,9 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestGenerateCoversWhatClientsMustHandle checks that a modest data set exercises every case the
+// TestGenerate_coversWhatClientsMustHandle checks that a modest data set exercises every case the
 // provider's decoder has to handle, so tests built on it cannot silently miss one.
-func TestGenerateCoversWhatClientsMustHandle(t *testing.T) {
+func TestGenerate_coversWhatClientsMustHandle(t *testing.T) {
 	backups := Generate(1000, 1, "p")
 	seen := map[string]bool{}
 	mark := func(cond bool, what string) {
@@ -137,7 +137,7 @@ func hasLaterIncremental(later []Backup, volume string) bool {
 	return false
 }
 
-func TestEveryVariantEncodesValidJSON(t *testing.T) {
+func TestGenerate_everyVariantEncodesValidJSON(t *testing.T) {
 	backups := append(Generate(300, 5, "p"), Example()...)
 	for v := range variantCount {
 		for i := range backups {

@@ -31,7 +31,7 @@ func listWith(t *testing.T, pc *gophercloud.ProviderClient, region string, iface
 	return sc.Endpoint, decodePage(t, get(t, sc.Endpoint+"backups/detail", "X-Auth-Token", pc.Token()))
 }
 
-func TestKeystoneMethodsGiveTokensThatList(t *testing.T) {
+func TestKeystone_methodsGiveTokensThatList(t *testing.T) {
 	backups := append(Generate(4, 1, DefaultProjectID), Generate(3, 2, OtherProjectID)...)
 	s := NewTest(t, Config{Backups: backups})
 	scoped, err := authenticate(t, gophercloud.AuthOptions{IdentityEndpoint: s.KeystoneURL(), Username: DefaultUserName,
@@ -76,7 +76,7 @@ func TestKeystoneMethodsGiveTokensThatList(t *testing.T) {
 	}
 }
 
-func TestKeystoneRefusesBadCredentials(t *testing.T) {
+func TestKeystone_refusesBadCredentials(t *testing.T) {
 	s := NewTest(t, Config{Users: []User{
 		{ID: "u1", Name: "alice", Password: "pw", Domain: Domain{ID: DefaultDomainID, Name: DefaultDomainName}, ProjectIDs: []string{DefaultProjectID}},
 	}, AppCredentials: []AppCredential{{ID: "ac1", Name: "ci", Secret: "s3", UserID: "u1", ProjectID: DefaultProjectID}}})
@@ -118,7 +118,7 @@ func TestKeystoneRefusesBadCredentials(t *testing.T) {
 	}
 }
 
-func TestCatalogHasEveryRegionAndInterfaceAtItsOwnPath(t *testing.T) {
+func TestKeystone_catalogHasEveryRegionAndInterfaceAtItsOwnPath(t *testing.T) {
 	s := NewTest(t, Config{Backups: Generate(2, 1, DefaultProjectID)})
 	pc, err := authenticate(t, gophercloud.AuthOptions{IdentityEndpoint: s.KeystoneURL(), Username: DefaultUserName,
 		Password: DefaultPassword, DomainName: DefaultDomainName, TenantID: DefaultProjectID})
@@ -169,7 +169,7 @@ func TestCatalogHasEveryRegionAndInterfaceAtItsOwnPath(t *testing.T) {
 	}
 }
 
-func TestKeystoneVersionDocuments(t *testing.T) {
+func TestKeystone_versionDocuments(t *testing.T) {
 	s := NewTest(t, Config{})
 	// An auth URL without a version makes gophercloud read the unversioned document.
 	if _, err := authenticate(t, gophercloud.AuthOptions{IdentityEndpoint: s.URL() + DefaultKeystonePath, Username: DefaultUserName,
@@ -189,7 +189,7 @@ func TestKeystoneVersionDocuments(t *testing.T) {
 	}
 }
 
-func TestUnscopedAndExpiredTokens(t *testing.T) {
+func TestKeystone_unscopedAndExpiredTokens(t *testing.T) {
 	var now atomic.Int64
 	now.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
 	s := NewTest(t, Config{TokenTTL: time.Minute, Now: func() time.Time { return time.Unix(0, now.Load()) }})

@@ -36,7 +36,7 @@ const exampleResponse = `[
  "size": 1, "object_count": null, "container": "volumebackups", "name": null, "created_at": "2013-06-27T08:46:31.000000"}
 ]`
 
-func TestExampleServedAsTheDocumentShowsIt(t *testing.T) {
+func TestList_exampleServedAsTheDocumentShowsIt(t *testing.T) {
 	s := NewTest(t, Config{Backups: Example()})
 	p := list(t, s, "v2", "")
 	var want []map[string]any
@@ -124,7 +124,7 @@ func nameKey(s *string) string {
 	return "\x00" + *s
 }
 
-func TestDefaultOrderIsCreatedAtDescThenID(t *testing.T) {
+func TestList_defaultOrderIsCreatedAtDescThenID(t *testing.T) {
 	backups := testBackups(300)
 	s := NewTest(t, Config{Backups: backups})
 	got := list(t, s, "v3", "").ids()
@@ -134,7 +134,7 @@ func TestDefaultOrderIsCreatedAtDescThenID(t *testing.T) {
 	}
 }
 
-func TestEverySortKeyAndDirectionWalksEveryBackupOnceInOrder(t *testing.T) {
+func TestList_everySortKeyAndDirectionWalksEveryBackupOnceInOrder(t *testing.T) {
 	backups := testBackups(250)
 	s := NewTest(t, Config{Backups: backups})
 	for _, key := range SortKeys {
@@ -150,7 +150,7 @@ func TestEverySortKeyAndDirectionWalksEveryBackupOnceInOrder(t *testing.T) {
 	}
 }
 
-func TestFilters(t *testing.T) {
+func TestList_filters(t *testing.T) {
 	backups := testBackups(400)
 	s := NewTest(t, Config{Backups: backups})
 	volume := backups[5].VolumeID
@@ -180,7 +180,7 @@ func TestFilters(t *testing.T) {
 	}
 }
 
-func TestNextLinkCopiesEveryParameterIncludingOffsetThenMarker(t *testing.T) {
+func TestList_nextLinkCopiesEveryParameterIncludingOffsetThenMarker(t *testing.T) {
 	s := NewTest(t, Config{Backups: testBackups(30)})
 	p := list(t, s, "v3", "name=my%20backup&status=available&limit=2&offset=1&sort_dir=asc&foo=")
 	if len(p.Backups) != 0 || p.next() != "" {
@@ -197,7 +197,7 @@ func TestNextLinkCopiesEveryParameterIncludingOffsetThenMarker(t *testing.T) {
 	}
 }
 
-func TestFollowingNextLinksAsGivenSkipsOffsetOnEveryPage(t *testing.T) {
+func TestList_followingNextLinksAsGivenSkipsOffsetOnEveryPage(t *testing.T) {
 	backups := testBackups(100)
 	s := NewTest(t, Config{Backups: backups})
 	correct, _ := walk(t, s, "v3", "limit=10&offset=5")
@@ -215,7 +215,7 @@ func TestFollowingNextLinksAsGivenSkipsOffsetOnEveryPage(t *testing.T) {
 	}
 }
 
-func TestFullPageAlwaysHasNextLinkSoExactFitCostsAnEmptyPage(t *testing.T) {
+func TestList_fullPageAlwaysHasNextLinkSoExactFitCostsAnEmptyPage(t *testing.T) {
 	s := NewTest(t, Config{Backups: Generate(20, 1, DefaultProjectID)})
 	ids, pages := walk(t, s, "v3", "limit=10")
 	if len(ids) != 20 || pages != 3 {
@@ -226,7 +226,7 @@ func TestFullPageAlwaysHasNextLinkSoExactFitCostsAnEmptyPage(t *testing.T) {
 	}
 }
 
-func TestLimitDefaultsToAndIsCappedAtMaxLimit(t *testing.T) {
+func TestList_limitDefaultsToAndIsCappedAtMaxLimit(t *testing.T) {
 	s := NewTest(t, Config{Backups: Generate(12, 1, DefaultProjectID), MaxLimit: 5})
 	for _, q := range []string{"", "limit=1000", "limit=5"} {
 		if p := list(t, s, "v3", q); len(p.Backups) != 5 || !strings.Contains(p.next(), "marker=") {
@@ -242,7 +242,7 @@ func TestLimitDefaultsToAndIsCappedAtMaxLimit(t *testing.T) {
 	}
 }
 
-func TestBadInputAnswersLikeCinder(t *testing.T) {
+func TestList_badInputAnswersLikeCinder(t *testing.T) {
 	s := NewTest(t, Config{Backups: testBackups(10)})
 	cases := []struct {
 		version, query, microversion string
@@ -285,7 +285,7 @@ func TestBadInputAnswersLikeCinder(t *testing.T) {
 	}
 }
 
-func TestMarkerOfAnotherProjectIsNotFound(t *testing.T) {
+func TestList_markerOfAnotherProjectIsNotFound(t *testing.T) {
 	backups := testBackups(5)
 	s := NewTest(t, Config{Backups: backups})
 	other := backups[len(backups)-1]
@@ -297,7 +297,7 @@ func TestMarkerOfAnotherProjectIsNotFound(t *testing.T) {
 	}
 }
 
-func TestFieldsByAPIVersionAndMicroversion(t *testing.T) {
+func TestList_fieldsByAPIVersionAndMicroversion(t *testing.T) {
 	s := NewTest(t, Config{Backups: Generate(3, 1, DefaultProjectID)})
 	keys := []string{keyTenantV2, keyProjectV3, "metadata", "user_id", "encryption_key_id"}
 	cases := []struct {
@@ -330,7 +330,7 @@ func TestFieldsByAPIVersionAndMicroversion(t *testing.T) {
 	}
 }
 
-func TestMaxMicroversionIsConfigurable(t *testing.T) {
+func TestList_maxMicroversionIsConfigurable(t *testing.T) {
 	s := NewTest(t, Config{MaxMicroversion: "3.50"})
 	if r := get(t, s.Endpoint("v3", "")+"/backups/detail", "OpenStack-API-Version", "volume 3.56"); r.status != http.StatusNotAcceptable {
 		t.Fatalf("3.56 above a maximum of 3.50: got %d, want 406", r.status)
@@ -340,7 +340,7 @@ func TestMaxMicroversionIsConfigurable(t *testing.T) {
 	}
 }
 
-func TestNextLinkHostAndBookmarkPath(t *testing.T) {
+func TestList_nextLinkHostAndBookmarkPath(t *testing.T) {
 	backups := Generate(5, 1, DefaultProjectID)
 	s := NewTest(t, Config{Backups: backups, LinkHost: "http://127.0.0.2:8776"})
 	if next := list(t, s, "v3", "limit=2").next(); !strings.HasPrefix(next, "http://127.0.0.2:8776/v3/"+DefaultProjectID+"/backups/detail?limit=2&marker=") {
@@ -353,7 +353,7 @@ func TestNextLinkHostAndBookmarkPath(t *testing.T) {
 	}
 }
 
-func TestAnotherProjectsBackupsAreInvisible(t *testing.T) {
+func TestList_anotherProjectsBackupsAreInvisible(t *testing.T) {
 	backups := testBackups(10)
 	s := NewTest(t, Config{Backups: backups, Tokens: map[string]string{"a": DefaultProjectID, "b": OtherProjectID}})
 	mine, _ := walk(t, s, "v3", "", "X-Auth-Token", "a")
@@ -372,7 +372,7 @@ func TestAnotherProjectsBackupsAreInvisible(t *testing.T) {
 	}
 }
 
-func TestTokensAreChecked(t *testing.T) {
+func TestList_tokensAreChecked(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewTest(t, Config{Now: func() time.Time { return now }})
 	target := s.Endpoint("v3", "") + "/backups/detail"
@@ -399,7 +399,7 @@ func TestTokensAreChecked(t *testing.T) {
 	}
 }
 
-func TestCatalogPrefixesServeTheAPI(t *testing.T) {
+func TestList_catalogPrefixesServeTheAPI(t *testing.T) {
 	s := NewTest(t, Config{Backups: Generate(3, 1, DefaultProjectID)})
 	for _, region := range []string{DefaultRegion, SecondRegion} {
 		for _, iface := range Interfaces {
@@ -414,7 +414,7 @@ func TestCatalogPrefixesServeTheAPI(t *testing.T) {
 	}
 }
 
-func TestOverrideReplacesAndRemovesKeys(t *testing.T) {
+func TestList_overrideReplacesAndRemovesKeys(t *testing.T) {
 	b := Generate(1, 1, DefaultProjectID)[0]
 	b.Override = map[string]json.RawMessage{"size": json.RawMessage(`"12"`), "updated_at": nil, "x_extra": json.RawMessage(`{"a":1}`)}
 	s := NewTest(t, Config{Backups: []Backup{b}})
@@ -424,7 +424,7 @@ func TestOverrideReplacesAndRemovesKeys(t *testing.T) {
 	}
 }
 
-func TestEncodedStringsAreValidJSON(t *testing.T) {
+func TestList_encodedStringsAreValidJSON(t *testing.T) {
 	odd := "quote\" backslash\\ tab\t nl\n ctl\x01 bad\xff sep\u2028 ünï 备份"
 	b := Generate(1, 1, DefaultProjectID)[0]
 	b.Name, b.Description = &odd, &odd
@@ -435,7 +435,7 @@ func TestEncodedStringsAreValidJSON(t *testing.T) {
 	}
 }
 
-func TestDataChangesServeNewBackups(t *testing.T) {
+func TestList_dataChangesServeNewBackups(t *testing.T) {
 	s := NewTest(t, Config{Backups: Generate(3, 1, DefaultProjectID)})
 	replacement := Generate(5, 2, DefaultProjectID)
 	if err := s.SetBackups(replacement); err != nil {
@@ -463,5 +463,41 @@ func TestDataChangesServeNewBackups(t *testing.T) {
 	bad[0].CreatedAt = "yesterday"
 	if err := New(Config{Backups: bad}).Start(); err == nil {
 		t.Fatal("unparseable created_at accepted")
+	}
+}
+
+// TestGetBackup_inTheShapeOfTheRequestedVersion serves one backup as {"backup": {...}} in the shape of the requested version, and
+// Cinder's 404 for an unknown id and for another project's backup; BackupRequests counts both kinds.
+func TestGetBackup_inTheShapeOfTheRequestedVersion(t *testing.T) {
+	backups := Generate(3, 1, DefaultProjectID)
+	backups[2].ProjectID = OtherProjectID
+	backups[0].Metadata = map[string]string{"env": "prod"}
+	s := NewTest(t, Config{Backups: backups})
+
+	var doc struct {
+		Backup map[string]json.RawMessage `json:"backup"`
+	}
+	r := get(t, s.Endpoint("v3", "")+"/backups/"+backups[0].ID, "OpenStack-API-Version", "volume 3.43")
+	if err := json.Unmarshal(r.body, &doc); r.status != http.StatusOK || err != nil || str(doc.Backup["id"]) != backups[0].ID {
+		t.Fatalf("GET: %d %s (%v)", r.status, r.body, err)
+	}
+	if string(doc.Backup["metadata"]) != `{"env": "prod"}` {
+		t.Errorf("metadata at 3.43: %s", doc.Backup["metadata"])
+	}
+	r = get(t, s.Endpoint("v2", "")+"/backups/"+backups[0].ID)
+	doc.Backup = nil
+	if err := json.Unmarshal(r.body, &doc); err != nil || has(doc.Backup, "metadata") || !has(doc.Backup, keyTenantV2) {
+		t.Errorf("v2 shape: %s (%v)", r.body, err)
+	}
+	for _, id := range []string{"no-such-backup", backups[2].ID} {
+		r = get(t, s.Endpoint("v3", "")+"/backups/"+id)
+		want := `{"itemNotFound": {"code": 404, "message": "Backup ` + id + ` could not be found."}}`
+		if r.status != http.StatusNotFound || string(r.body) != want || !strings.HasPrefix(r.header.Get("X-Openstack-Request-Id"), "req-") {
+			t.Errorf("GET %s: %d %s, want 404 %s", id, r.status, r.body, want)
+		}
+	}
+	list(t, s, "v3", "")
+	if listings, gets := s.BackupRequests(); listings != 1 || gets != 4 {
+		t.Errorf("BackupRequests = %d listings, %d gets; want 1, 4", listings, gets)
 	}
 }

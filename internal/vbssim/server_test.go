@@ -12,7 +12,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 )
 
-func TestVersionDocumentsLikeCinder(t *testing.T) {
+func TestServer_versionDocumentsLikeCinder(t *testing.T) {
 	s := NewTest(t, Config{})
 	type doc struct {
 		Versions []struct {
@@ -51,7 +51,7 @@ func TestVersionDocumentsLikeCinder(t *testing.T) {
 	}
 }
 
-func TestUnknownPathsAndMethods(t *testing.T) {
+func TestServer_unknownPathsAndMethods(t *testing.T) {
 	s := NewTest(t, Config{})
 	for _, path := range []string{"/v4/", "/v3/" + DefaultProjectID + "/backups", "/v3/" + DefaultProjectID + "/backups/detail/x",
 		"/" + DefaultProjectID + "/backups", "/identity/v2.0"} {
@@ -65,7 +65,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	}
 }
 
-func TestEveryResponseHasARequestIDAndIsLogged(t *testing.T) {
+func TestServer_everyResponseHasARequestIDAndIsLogged(t *testing.T) {
 	s := NewTest(t, Config{})
 	seen := map[string]bool{}
 	targets := []string{s.Endpoint("v3", "") + "/backups/detail?limit=1", s.URL() + "/nowhere", s.KeystoneURL(), s.URL() + "/"}
@@ -94,7 +94,7 @@ func TestEveryResponseHasARequestIDAndIsLogged(t *testing.T) {
 	}
 }
 
-func TestStartRefusesNonLoopbackAddresses(t *testing.T) {
+func TestServer_startRefusesNonLoopbackAddresses(t *testing.T) {
 	for _, addr := range []string{"0.0.0.0:0", ":0", "10.0.0.1:0", "localhost:0", "[::]:0"} {
 		s := New(Config{Addr: addr})
 		if err := s.Start(); err == nil {
@@ -115,7 +115,7 @@ func TestStartRefusesNonLoopbackAddresses(t *testing.T) {
 	}
 }
 
-func TestBadMaxMicroversionIsAConfigError(t *testing.T) {
+func TestServer_badMaxMicroversionIsAConfigError(t *testing.T) {
 	for _, v := range []string{"3", "x.1", "2.5"} {
 		if err := New(Config{MaxMicroversion: v}).Start(); err == nil {
 			t.Errorf("MaxMicroversion %q accepted", v)

@@ -44,7 +44,7 @@ func tlsGet(c *http.Client, target string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func TestTLSWithTheGeneratedCA(t *testing.T) {
+func TestTLS_withTheGeneratedCA(t *testing.T) {
 	s := NewTest(t, Config{TLS: true, Backups: Generate(2, 1, DefaultProjectID)})
 	files := s.TLSFiles()
 	if !strings.HasPrefix(s.URL(), "https://127.0.0.1:") || !strings.HasPrefix(s.KeystoneURL(), "https://") {
@@ -67,7 +67,7 @@ func TestTLSWithTheGeneratedCA(t *testing.T) {
 	}
 }
 
-func TestTLSClientCertificates(t *testing.T) {
+func TestTLS_clientCertificates(t *testing.T) {
 	s := NewTest(t, Config{TLS: true, RequireClientCert: true})
 	target := s.Endpoint("v3", "") + "/backups/detail"
 	if _, err := tlsGet(tlsClient(t, s.TLSFiles(), true, false), target); err == nil {
@@ -78,7 +78,7 @@ func TestTLSClientCertificates(t *testing.T) {
 	}
 }
 
-func TestTLSFaultsCanDropConnections(t *testing.T) {
+func TestTLS_faultsCanDropConnections(t *testing.T) {
 	s := NewTest(t, Config{TLS: true})
 	s.Inject(Fault{Reset: true})
 	if _, err := tlsGet(tlsClient(t, s.TLSFiles(), true, false), s.Endpoint("v3", "")+"/backups/detail"); err == nil {
@@ -86,7 +86,7 @@ func TestTLSFaultsCanDropConnections(t *testing.T) {
 	}
 }
 
-func TestTemporaryCertDirIsRemovedOnClose(t *testing.T) {
+func TestTLS_temporaryCertDirIsRemovedOnClose(t *testing.T) {
 	s := New(Config{TLS: true})
 	if err := s.Start(); err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-func TestRunPrintsItsSettingsAndServes(t *testing.T) {
+func TestRun_printsItsSettingsAndServes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out, w := io.Pipe()
 	done := make(chan int)
@@ -47,7 +47,7 @@ func TestRunPrintsItsSettingsAndServes(t *testing.T) {
 	}
 }
 
-func TestRunRefusesBadFlags(t *testing.T) {
+func TestRun_refusesBadFlags(t *testing.T) {
 	for args, want := range map[string]int{
 		"-listen 0.0.0.0:0":  1,
 		"-listen 10.1.1.1:0": 1,

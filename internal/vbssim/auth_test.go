@@ -9,7 +9,7 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/aksk"
 )
 
-func TestAKSKSignedRequests(t *testing.T) {
+func TestAuth_akskSignedRequests(t *testing.T) {
 	now := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
 	s := NewTest(t, Config{
 		Backups: Generate(3, 1, DefaultProjectID),

@@ -66,9 +66,9 @@ func sameNumber(t *testing.T, v attr.Value) bool {
 	return true
 }
 
-// TestNumbersAsTheFramework: for every float64 and int64, and the whole numbers beyond int64 that
+// TestEncoder_numbersAsTheFramework: for every float64 and int64, and the whole numbers beyond int64 that
 // tftypes writes as exact decimal text (2^63, 1e300), the encoder writes what the framework writes.
-func TestNumbersAsTheFramework(t *testing.T) {
+func TestEncoder_numbersAsTheFramework(t *testing.T) {
 	floats := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 99.5, 1e15 + 0.5, 1 << 53, 1<<53 + 2, 1 << 62,
 		math.MaxInt64, -math.MaxInt64, math.MinInt64, math.Nextafter(math.MinInt64, -math.MaxFloat64),
 		1 << 63, 1 << 64, 1e19, -1e19, 1e300, -1e300, math.MaxFloat64, -math.MaxFloat64,

@@ -22,7 +22,7 @@ func listBackups(ctx context.Context, cfg Config) error {
 	return err
 }
 
-func TestTokenWithEndpointSendsTokenWithoutKeystone(t *testing.T) {
+func TestConnect_tokenWithEndpointSendsTokenWithoutKeystone(t *testing.T) {
 	cinder := newCinderStub(t)
 	logs := &logRecorder{}
 	cfg := Config{
@@ -66,7 +66,7 @@ func TestTokenWithEndpointSendsTokenWithoutKeystone(t *testing.T) {
 	assertNoSecret(t, "logs", logs.all())
 }
 
-func TestMicroversionFollowsServerMaximum(t *testing.T) {
+func TestConnect_microversionFollowsServerMaximum(t *testing.T) {
 	cinder := newCinderStub(t)
 	cinder.maxVersion = "3.50"
 	sc, err := NewServiceClient(context.Background(), Config{Token: secretToken, Endpoint: cinder.URL + "/v3/" + testProjectID})
@@ -78,7 +78,7 @@ func TestMicroversionFollowsServerMaximum(t *testing.T) {
 	}
 }
 
-func TestMicroversionDiscoveryFailureIsLoggedNotFatal(t *testing.T) {
+func TestConnect_microversionDiscoveryFailureIsLoggedNotFatal(t *testing.T) {
 	cinder := newCinderStub(t)
 	cinder.maxVersion = "" // version document answers 404
 	logs := &logRecorder{}
@@ -94,7 +94,7 @@ func TestMicroversionDiscoveryFailureIsLoggedNotFatal(t *testing.T) {
 	}
 }
 
-func TestTokenNotRefreshedOn401(t *testing.T) {
+func TestConnect_tokenNotRefreshedOn401(t *testing.T) {
 	var calls atomic.Int32
 	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -111,8 +111,8 @@ func TestTokenNotRefreshedOn401(t *testing.T) {
 	assertNoSecret(t, "error", err.Error())
 }
 
-// TestAKSKSignsEveryRequest verifies signatures on a loopback server, once per request.
-func TestAKSKSignsEveryRequest(t *testing.T) {
+// TestConnect_akskSignsEveryRequest verifies signatures on a loopback server, once per request.
+func TestConnect_akskSignsEveryRequest(t *testing.T) {
 	now := time.Date(2026, 11, 29, 6, 0, 0, 0, time.UTC)
 	var verified atomic.Int32
 	srv := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
