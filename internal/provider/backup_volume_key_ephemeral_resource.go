@@ -56,7 +56,7 @@ func (r *backupVolumeKeyEphemeralResource) Schema(_ context.Context, _ ephemeral
 	}
 	// The data sources' region and project_id, in the ephemeral schema's own types.
 	for name, a := range scopeAttributes() {
-		s := a.(dsschema.StringAttribute)
+		s, _ := a.(dsschema.StringAttribute) // every scope attribute is a string
 		attrs[name] = schema.StringAttribute{Optional: true, MarkdownDescription: s.MarkdownDescription, Validators: s.Validators}
 	}
 	resp.Schema = schema.Schema{

@@ -206,7 +206,7 @@ func TestFastRead_volumeKeysOnlyWhenAsked(t *testing.T) {
 
 // TestFastRead_unconfigured: a read before ConfigureProvider is an error, not a panic.
 func TestFastRead_unconfigured(t *testing.T) {
-	s := newFastReadServer("test", true)
+	s := newProtocolServer("test", true, testOptions...)
 	typ := backupsType(t, s)
 	resp, err := s.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{
 		TypeName: "vbs_backups", Config: objectValue(t, typ, nil),
@@ -221,11 +221,11 @@ func TestFastRead_unconfigured(t *testing.T) {
 
 // TestFastRead_derivedType: the type the fast path writes is the one the framework announces.
 func TestFastRead_derivedType(t *testing.T) {
-	r := backupsReader()
+	r := backupsStateWriter()
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if typ := backupsType(t, newFastReadServer("test", true)); !r.typ.Equal(typ) {
+	if typ := backupsType(t, newProtocolServer("test", true, testOptions...)); !r.typ.Equal(typ) {
 		t.Errorf("fast path type %s, schema type %s", r.typ, typ)
 	}
 }
@@ -235,7 +235,7 @@ func TestFastRead_derivedType(t *testing.T) {
 // is given, finds a list resource, action or state store added to the provider.
 func TestFastReadServer_forwardsEveryRPC(t *testing.T) {
 	framework := reflect.TypeOf(providerserver.NewProtocol6(&vbsProvider{})())
-	wrapper := reflect.TypeFor[*fastReadServer]()
+	wrapper := reflect.TypeFor[*protocolServer]()
 	for _, iface := range []reflect.Type{
 		reflect.TypeFor[tfprotov6.ProviderServer](),
 		reflect.TypeFor[tfprotov6.ListResourceServer](),
@@ -381,9 +381,9 @@ func readTimeout(d string) tftypes.Value {
 
 // configuredServer is a protocol server of the provider after ConfigureProvider with a token and
 // the simulator's endpoint, as Terraform leaves it before reading data sources.
-func configuredServer(t testing.TB, endpoint string, fast bool) *fastReadServer {
+func configuredServer(t testing.TB, endpoint string, fast bool) *protocolServer {
 	t.Helper()
-	s := newFastReadServer("test", fast)
+	s := newProtocolServer("test", fast, testOptions...)
 	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schema.Diagnostics) > 0 {
 		t.Fatalf("GetProviderSchema: %v %s", err, diagsString(schema.Diagnostics))
@@ -402,11 +402,7 @@ func configuredServer(t testing.TB, endpoint string, fast bool) *fastReadServer 
 // backupsType is the type of vbs_backups as the server announces it to Terraform.
 func backupsType(t testing.TB, s tfprotov6.ProviderServer) tftypes.Type {
 	t.Helper()
-	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || schema.DataSourceSchemas["vbs_backups"] == nil {
-		t.Fatalf("GetProviderSchema: %v", err)
-	}
-	return schema.DataSourceSchemas["vbs_backups"].ValueType()
+	return dataSourceType(t, s, "vbs_backups")
 }
 
 // objectValue is a configuration block with the attributes in set and every other one null.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -19,7 +20,21 @@ import (
 // testAccProtoV6ProviderFactories serve the provider in-process to the Terraform CLI that the tests
 // run, as main.go serves it: with the fast read path.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"vbs": func() (tfprotov6.ProviderServer, error) { return NewProtocol6Server("test")(), nil },
+	"vbs": func() (tfprotov6.ProviderServer, error) {
+		return newProtocolServer("test", fastReadByDefault, testOptions...), nil
+	},
+}
+
+// testOptions are the options of every provider the tests serve; a test that sets one (useOption)
+// must not call t.Parallel.
+var testOptions []option
+
+// useOption gives o to every provider served until the test ends.
+func useOption(t *testing.T, o option) {
+	t.Helper()
+	saved := testOptions
+	testOptions = append(slices.Clip(testOptions), o)
+	t.Cleanup(func() { testOptions = saved })
 }
 
 // providerEnv lists every variable the provider reads, so that tests start from a clean environment.

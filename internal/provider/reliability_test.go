@@ -1,8 +1,8 @@
 package provider
 
 // End-to-end reliability tests: each fault the simulator can script, read through Terraform, with the
-// state compared against the simulator's own backups. The tests set the package's retryBackoff and
-// so must not call t.Parallel.
+// state compared against the simulator's own backups. The tests give the providers a fast retry
+// backoff (useOption) and so must not call t.Parallel.
 
 import (
 	"cmp"
@@ -49,8 +49,7 @@ type retryWaits struct {
 func fastRetries(t *testing.T) *retryWaits {
 	t.Helper()
 	w := &retryWaits{}
-	retryBackoff = &auth.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Sleep: w.sleep}
-	t.Cleanup(func() { retryBackoff = nil })
+	useOption(t, withRetryBackoff(&auth.Backoff{Base: time.Millisecond, Cap: 4 * time.Millisecond, Sleep: w.sleep}))
 	return w
 }
 
@@ -587,7 +586,7 @@ func TestReliabilityTolerantParsing(t *testing.T) {
 	dataArgs := map[string]tftypes.Value{"page_size": tftypes.NewValue(tftypes.Number, relPageSize)}
 	servers := map[string]func() (tfprotov6.ProviderServer, error){
 		"fast":      testAccProtoV6ProviderFactories["vbs"],
-		"framework": func() (tfprotov6.ProviderServer, error) { return newFastReadServer("test", false), nil },
+		"framework": func() (tfprotov6.ProviderServer, error) { return newProtocolServer("test", false, testOptions...), nil },
 	}
 	for name, server := range servers {
 		resp := protocolRead(t, server, providerArgs, "vbs_backups", dataArgs)

@@ -2,8 +2,8 @@ package provider
 
 // Terraform-level tests of the HTTP policy, each with a hostile simulator as a user would meet
 // it: redirects elsewhere, huge and inflating error bodies, a Keystone that echoes the token or
-// never answers, extreme Retry-After, and the warnings of a weakened transport. The tests that set
-// configureTimeout or testTransport must not call t.Parallel.
+// never answers, extreme Retry-After, and the warnings of a weakened transport. The tests that give
+// the providers options (useOption) must not call t.Parallel.
 
 import (
 	"context"
@@ -119,8 +119,7 @@ func TestSecurityKeystoneTokenNotFoundHidesTheToken(t *testing.T) {
 }
 
 func TestSecurityHangingKeystoneEndsAtTheConfigurationDeadline(t *testing.T) {
-	configureTimeout = 2 * time.Second
-	t.Cleanup(func() { configureTimeout = 0 })
+	useOption(t, withConfigureTimeout(2*time.Second))
 	sim := authSim(t, vbssim.Config{})
 	sim.Inject(vbssim.Fault{Path: vbssim.DefaultKeystonePath, Times: -1, HostileFault: vbssim.HostileFault{Hang: true}})
 	planFails(t, authConfig(keystoneArgs(sim, nil)), wordsRegexp("Unable to configure the VBS client", "Keystone at "+sim.KeystoneURL(),
@@ -145,7 +144,7 @@ func TestSecurityExtremeRetryAfterFromKeystone(t *testing.T) {
 // succeed, and returns its warnings.
 func configureWarnings(t *testing.T, args map[string]tftypes.Value) []*tfprotov6.Diagnostic {
 	t.Helper()
-	s := NewProtocol6Server("test")()
+	s := newProtocolServer("test", fastReadByDefault, testOptions...)
 	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +192,7 @@ func TestSecurityWarnings(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			// Every request goes to the simulator on 127.0.0.1, whatever host its URL names.
-			testTransport = func(next http.RoundTripper) http.RoundTripper {
+			useOption(t, withTransport(func(next http.RoundTripper) http.RoundTripper {
 				return roundTrip(func(r *http.Request) (*http.Response, error) {
 					if r.URL.Hostname() == "backup.example.test" {
 						r = r.Clone(r.Context())
@@ -201,8 +200,7 @@ func TestSecurityWarnings(t *testing.T) {
 					}
 					return next.RoundTrip(r)
 				})
-			}
-			t.Cleanup(func() { testTransport = nil })
+			}))
 			diags := configureWarnings(t, tc.args)
 			if len(diags) != len(tc.want) {
 				t.Fatalf("warnings %s, want %q", diagsString(diags), tc.want)

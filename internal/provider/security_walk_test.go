@@ -2,7 +2,7 @@ package provider
 
 // End-to-end tests of what the page walk and the decoder never take from a server: parameters
 // from next links, endless walks, oversized pages, volume keys in plain text, rounded numbers.
-// Like the reliability tests, they set the package's retryBackoff and so must not call t.Parallel.
+// Like the reliability tests, they give the providers a fast retry backoff and so must not call t.Parallel.
 
 import (
 	"encoding/json"
@@ -193,7 +193,7 @@ func TestSecurityVolumeKeys(t *testing.T) {
 
 	for name, server := range map[string]func() (tfprotov6.ProviderServer, error){
 		"fast":      testAccProtoV6ProviderFactories["vbs"],
-		"framework": func() (tfprotov6.ProviderServer, error) { return newFastReadServer("test", false), nil },
+		"framework": func() (tfprotov6.ProviderServer, error) { return newProtocolServer("test", false, testOptions...), nil },
 	} {
 		resp := protocolRead(t, server, map[string]tftypes.Value{
 			"endpoint": tftypes.NewValue(tftypes.String, sim.Endpoint("v3", vbssim.DefaultProjectID)),

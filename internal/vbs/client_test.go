@@ -459,10 +459,10 @@ func TestListUnreadableSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Unreadable != 2 || res.FirstUnreadableID != "id-000001" ||
-		!slices.Equal(res.FirstUnreadableKeys, []string{"size", "service_metadata.progress"}) ||
-		!slices.Equal(res.UnreadableKeys, []string{"created_at", "service_metadata.progress", "size"}) {
-		t.Errorf("got %d %q %q %q", res.Unreadable, res.FirstUnreadableID, res.FirstUnreadableKeys, res.UnreadableKeys)
+	if u := res.Unreadable; u.Backups != 2 || u.Of != len(res.Backups) || u.FirstID != "id-000001" ||
+		!slices.Equal(u.FirstKeys, []string{"size", "service_metadata.progress"}) ||
+		!slices.Equal(u.Keys, []string{"created_at", "service_metadata.progress", "size"}) {
+		t.Errorf("got %d of %d %q %q %q", u.Backups, u.Of, u.FirstID, u.FirstKeys, u.Keys)
 	}
 }
 

@@ -158,7 +158,7 @@ func TestDecodePageErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.body, err, tc.want)
 		}
-		_, _, err = decodeAll[idOnly]([]byte(tc.body))
+		_, _, err = decodeAll[idMember]([]byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ids %q: got %v, want %q", tc.body, err, tc.want)
 		}
@@ -166,7 +166,7 @@ func TestDecodePageErrors(t *testing.T) {
 }
 
 func TestDecodePageIDs(t *testing.T) {
-	items, next, err := decodeAll[idOnly](readTestdata(t, "v2_example.json"))
+	items, next, err := decodeAll[idMember](readTestdata(t, "v2_example.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestBackupID(t *testing.T) {
 	for body, want := range map[string]bool{
 		`{"id": "a"}`: true, `{"id": 5}`: true, `{"id": ""}`: false, `{"id": null}`: false, `{}`: false, `{"id": {}}`: false,
 	} {
-		items, _, err := decodeAll[idOnly]([]byte(`{"backups": [` + body + `]}`))
+		items, _, err := decodeAll[idMember]([]byte(`{"backups": [` + body + `]}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,13 +256,13 @@ func TestUnreadableKeysAreWhatTheDecoderReports(t *testing.T) {
 func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
 	full := pageJSON(t, "", "a", "b")
 	for _, body := range [][]byte{readTestdata(t, "v2_example.json"), full} {
-		lazy, _, err := decodeAll[keptJSON](body)
+		lazy, _, err := decodeAll[selectionMembersAndText](body)
 		if err != nil {
 			t.Fatal(err)
 		}
 		decoded, _ := decodeBackups(t, body)
 		for i := range lazy {
-			got, want := lazy[i].selected(true), decoded[i]
+			got, want := lazy[i].partial(true), decoded[i]
 			sel := Backup{ID: want.ID, Name: want.Name, Status: want.Status, VolumeID: want.VolumeID, SnapshotID: want.SnapshotID, AvailabilityZone: want.AvailabilityZone,
 				CreatedAt: want.CreatedAt, Metadata: want.Metadata, IsIncremental: want.IsIncremental, Incremental: want.Incremental,
 				TenantID: want.TenantID}
@@ -272,6 +272,21 @@ func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
 			if f := lazy[i].full(); !reflect.DeepEqual(*f, want) {
 				t.Errorf("backup %d: full %+v\nwant %+v", i, *f, want)
 			}
+		}
+	}
+}
+
+// TestBackupMembers_followBackupJSON: the table of members names each field of backupJSON by its
+// tag, in order, so that encoding/json's full decode and the table's checks and selection read the
+// same members.
+func TestBackupMembers_followBackupJSON(t *testing.T) {
+	typ := reflect.TypeFor[backupJSON]()
+	if typ.NumField() != len(backupMembers) {
+		t.Fatalf("backupJSON has %d fields, backupMembers %d rows", typ.NumField(), len(backupMembers))
+	}
+	for i, m := range backupMembers {
+		if tag := typ.Field(i).Tag.Get("json"); tag != m.key {
+			t.Errorf("row %d is %q, field %s is %q", i, m.key, typ.Field(i).Name, tag)
 		}
 	}
 }

@@ -101,7 +101,7 @@ func TestSelectionStops(t *testing.T) {
 				if h >= 0 {
 					b.CreatedAt = at(h)
 				}
-				if s.judge(&b) {
+				if s.match(&b) {
 					ids = append(ids, b.ID)
 				}
 				n++
@@ -169,7 +169,7 @@ func TestSelectionRechecksAPIFilters(t *testing.T) {
 		{ID: "other", Name: ptrTo("db"), Status: ptrTo("creating"), VolumeID: ptrTo("v2"), CreatedAt: at(5)},
 		{ID: "old", Name: ptrTo("db"), Status: ptrTo("available"), VolumeID: ptrTo("v1"), CreatedAt: at(0)},
 	} {
-		if s.judge(&b) {
+		if s.match(&b) {
 			kept = append(kept, b.ID)
 		}
 	}
@@ -183,7 +183,7 @@ func TestSelectionRechecksAPIFilters(t *testing.T) {
 	}
 	// Without API filters nothing is checked or counted.
 	s, _ = (&Client{sc: testServiceClient(t, "http://127.0.0.1:1/v3/p/")}).newSelection(&ListOpts{}, false)
-	if !s.judge(&Backup{ID: "x"}) || s.misses() != nil {
+	if !s.match(&Backup{ID: "x"}) || s.misses() != nil {
 		t.Errorf("no API filter: %+v", s.misses())
 	}
 }
