@@ -54,7 +54,7 @@ func (d *backupsDataSource) Schema(ctx context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "Lists volume backups (`GET /v2/{project_id}/backups/detail` on Huawei Cloud VBS, " +
 			"`/v3/{project_id}/backups/detail` on OpenStack Cinder), walking every page, with each backup's " +
 			"`service_metadata` and `description` parsed. To read only ids, use `vbs_backup_ids`, which is far cheaper " +
-			"for tens of thousands of backups.",
+			"for many backups.",
 		Attributes: attrs,
 	}
 }

@@ -20,8 +20,8 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
 )
 
-// maxPageBytes bounds one page, so that a misbehaving server cannot exhaust memory (a page of 1000
-// backups with full metadata is about 1.5 MB). It is the HTTP policy's own cap, enforced here again
+// maxPageBytes bounds one page, so that a misbehaving server cannot exhaust memory (it is far above
+// a full page of backups with every member set). It is the HTTP policy's own cap, enforced here again
 // for a service client that was not built by internal/auth.
 const maxPageBytes = trust.MaxBodyBytes
 
@@ -29,7 +29,7 @@ const maxPageBytes = trust.MaxBodyBytes
 // retries, microversion and headers apply to every request.
 //
 // It walks the pages itself instead of using gophercloud's pagination package, which decodes every
-// page into map[string]interface{} (several times slower for large listings) and follows next links
+// page into map[string]interface{} (slower for large listings) and follows next links
 // verbatim: Cinder copies offset into every next link (so each later page would skip offset rows
 // again), and next links may name an internal host, or, in the API's own example, a wrong path.
 type Client struct {

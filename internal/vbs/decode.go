@@ -9,7 +9,7 @@ import (
 )
 
 // backupJSON is one backup as decoded: into a struct of small tolerant fields rather than a map,
-// because a read may hold 100,000 backups, and so that one odd value cannot fail a page.
+// because a read may hold very many backups, and so that one odd value cannot fail a page.
 type backupJSON struct {
 	ID                  textField            `json:"id"`
 	Name                textField            `json:"name"`
@@ -186,10 +186,10 @@ func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 // decodePage reads one page of backups, handing each one to yield as soon as it is decoded, with
 // its index in the page, and returns how many the page held and the href of its next link ("" when
 // there is none). The backups are decoded one at a time, rather than the page into a slice, so that
-// a page costs a few times its bytes whatever it holds: a backup decodes into about 700 bytes, and
-// a page of 10,000 tiny duplicates (10 bytes each) would otherwise cost 80 times its size. When
-// yield reports that it kept the backup, the next one is decoded into a new T; otherwise the same
-// T is reused. The error says what is wrong with the body; the caller adds where it came from.
+// a page costs a few times its bytes whatever it holds: a decoded backup is far larger than the
+// smallest text a server can send for one, so a page of tiny duplicates would otherwise cost many
+// times its size. When yield reports that it kept the backup, the next one is decoded into a new T;
+// otherwise the same T is reused. The error says what is wrong with the body; the caller adds where it came from.
 func decodePage[T any, P decodedBackup[T]](body []byte, yield func(i int, b P) (kept bool, err error)) (int, string, error) {
 	if !validJSON(body) {
 		// encoding/json says what is wrong and where; it checks the whole body before decoding any.

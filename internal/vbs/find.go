@@ -20,7 +20,7 @@ type FindResult struct {
 // ambiguous.
 //
 // It decodes of each backup only what the selection reads (see selectionMembers), and a backup in full only
-// once it matches: finding one backup among 100,000 then costs about what listing their ids does.
+// once it matches: finding one backup among many then costs about what listing their ids does.
 func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*FindResult, error) {
 	opts.SortKey, opts.SortDir, opts.Offset, opts.PageSize, opts.Limit = "", "", 0, 0, 0
 	if newest {
