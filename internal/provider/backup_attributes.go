@@ -211,7 +211,7 @@ const volumeKeyAttribute = "volume_key"
 
 // unreadableAttributeNames are the attributes that the unreadable values of keys leave null, in the
 // order of keys, each once; volumeKey names the data source's attribute of volume keys. A key
-// without an entry, which TestUnreadableAttributesCoverTheClient rules out, is named as it is.
+// without an entry, which TestBackupAttributes_unreadableCoverTheClient rules out, is named as it is.
 func unreadableAttributeNames(keys []string, volumeKey string) []string {
 	var names []string
 	for _, key := range keys {

@@ -338,9 +338,9 @@ var (
 	writeOnlyAttributes = skipBelowCLI{terraform: tfversion.Version1_11_0, openTofu: tfversion.Version1_11_0, needs: "write-only attributes"}
 )
 
-// TestSkipBelowCLI: OpenTofu 1.10 reports a version that Terraform's numbering would take for one
+// TestBackupVolumeKeyEphemeralResource_skipBelowCLI: OpenTofu 1.10 reports a version that Terraform's numbering would take for one
 // with ephemeral resources; the tests of the ephemeral resource skip it, and run on every CLI that has them.
-func TestSkipBelowCLI(t *testing.T) {
+func TestBackupVolumeKeyEphemeralResource_skipBelowCLI(t *testing.T) {
 	for _, c := range []struct {
 		tofu    bool
 		version string

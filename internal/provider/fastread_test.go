@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -228,53 +227,6 @@ func TestFastRead_derivedType(t *testing.T) {
 	if typ := backupsType(t, newProtocolServer("test", true, testOptions...)); !r.typ.Equal(typ) {
 		t.Errorf("fast path type %s, schema type %s", r.typ, typ)
 	}
-}
-
-// TestFastReadServer_forwardsEveryRPC: every RPC the framework's server answers, the wrapper
-// answers too, so that tf6server, which looks for each optional server interface on the server it
-// is given, finds a list resource, action or state store added to the provider.
-func TestFastReadServer_forwardsEveryRPC(t *testing.T) {
-	framework := reflect.TypeOf(providerserver.NewProtocol6(&vbsProvider{})())
-	wrapper := reflect.TypeFor[*protocolServer]()
-	for _, iface := range []reflect.Type{
-		reflect.TypeFor[tfprotov6.ProviderServer](),
-		reflect.TypeFor[tfprotov6.ListResourceServer](),
-		reflect.TypeFor[tfprotov6.ActionServer](),
-		reflect.TypeFor[tfprotov6.StateStoreServer](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](), //nolint:staticcheck // what tf6server asserts
-		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),      //nolint:staticcheck // what tf6server asserts
-		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),  //nolint:staticcheck // what tf6server asserts
-	} {
-		if framework.Implements(iface) && !wrapper.Implements(iface) {
-			t.Errorf("the framework's server implements %s, the wrapper does not", iface)
-		}
-	}
-	// Interfaces that terraform-plugin-go adds later are caught by their methods.
-	if framework.NumMethod() < 30 {
-		t.Fatalf("%s has %d methods: not the framework's server", framework, framework.NumMethod())
-	}
-	for m := range framework.Methods() {
-		w, ok := wrapper.MethodByName(m.Name)
-		if !ok {
-			t.Errorf("the wrapper has no method %s of %s", m.Name, framework)
-			continue
-		}
-		if got, want := methodSignature(w.Type), methodSignature(m.Type); got != want {
-			t.Errorf("%s: the wrapper's is %s, the framework's %s", m.Name, got, want)
-		}
-	}
-}
-
-// methodSignature is the type of a method expression without its receiver.
-func methodSignature(fn reflect.Type) string {
-	var in, out []string
-	for i := 1; i < fn.NumIn(); i++ {
-		in = append(in, fn.In(i).String())
-	}
-	for i := range fn.NumOut() {
-		out = append(out, fn.Out(i).String())
-	}
-	return "func(" + strings.Join(in, ", ") + ") (" + strings.Join(out, ", ") + ")"
 }
 
 // frameworkForbidden fails the test when the fast server hands vbs_backups to the framework, so
