@@ -13,14 +13,11 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
-// backupModel is one backup.
+// backupModel is one backup. The attributes that are also filter arguments are backupFilterModel's,
+// which the listing data sources hold as arguments.
 type backupModel struct {
+	backupFilterModel
 	ID                   types.String          `tfsdk:"id"`
-	Name                 types.String          `tfsdk:"name"`
-	Status               types.String          `tfsdk:"status"`
-	AvailabilityZone     types.String          `tfsdk:"availability_zone"`
-	VolumeID             types.String          `tfsdk:"volume_id"`
-	SnapshotID           types.String          `tfsdk:"snapshot_id"`
 	FailReason           types.String          `tfsdk:"fail_reason"`
 	Container            types.String          `tfsdk:"container"`
 	Description          types.String          `tfsdk:"description"`
@@ -31,12 +28,9 @@ type backupModel struct {
 	CreatedAt            types.String          `tfsdk:"created_at"`
 	UpdatedAt            types.String          `tfsdk:"updated_at"`
 	DataTimestamp        types.String          `tfsdk:"data_timestamp"`
-	TenantID             types.String          `tfsdk:"tenant_id"`
 	HasDependentBackups  types.Bool            `tfsdk:"has_dependent_backups"`
 	IsIncremental        types.Bool            `tfsdk:"is_incremental"`
-	Incremental          types.Bool            `tfsdk:"incremental"`
 	Links                []linkModel           `tfsdk:"links"`
-	Metadata             map[string]string     `tfsdk:"metadata"`
 	UserID               types.String          `tfsdk:"user_id"`
 	EncryptionKeyID      types.String          `tfsdk:"encryption_key_id"`
 	ServiceMetadataJSON  types.String          `tfsdk:"service_metadata_json"`
@@ -233,12 +227,13 @@ func unreadableAttributeNames(keys []string, volumeKey string) []string {
 
 func newBackupModel(b *vbs.Backup) backupModel {
 	m := backupModel{
+		backupFilterModel: backupFilterModel{
+			Name: types.StringPointerValue(b.Name), Status: types.StringPointerValue(b.Status),
+			VolumeID: types.StringPointerValue(b.VolumeID), TenantID: types.StringPointerValue(b.TenantID),
+			SnapshotID: types.StringPointerValue(b.SnapshotID), AvailabilityZone: types.StringPointerValue(b.AvailabilityZone),
+			Metadata: b.Metadata, Incremental: types.BoolPointerValue(b.Incremental),
+		},
 		ID:                   types.StringValue(b.ID),
-		Name:                 types.StringPointerValue(b.Name),
-		Status:               types.StringPointerValue(b.Status),
-		AvailabilityZone:     types.StringPointerValue(b.AvailabilityZone),
-		VolumeID:             types.StringPointerValue(b.VolumeID),
-		SnapshotID:           types.StringPointerValue(b.SnapshotID),
 		FailReason:           types.StringPointerValue(b.FailReason),
 		Container:            types.StringPointerValue(b.Container),
 		Description:          types.StringPointerValue(b.Description),
@@ -249,11 +244,8 @@ func newBackupModel(b *vbs.Backup) backupModel {
 		CreatedAt:            timeValue(b.CreatedAt),
 		UpdatedAt:            timeValue(b.UpdatedAt),
 		DataTimestamp:        timeValue(b.DataTimestamp),
-		TenantID:             types.StringPointerValue(b.TenantID),
 		HasDependentBackups:  types.BoolPointerValue(b.HasDependentBackups),
 		IsIncremental:        types.BoolPointerValue(b.IsIncremental),
-		Incremental:          types.BoolPointerValue(b.Incremental),
-		Metadata:             b.Metadata,
 		UserID:               types.StringPointerValue(b.UserID),
 		EncryptionKeyID:      types.StringPointerValue(b.EncryptionKeyID),
 		ServiceMetadataJSON:  types.StringPointerValue(b.ServiceMetadataJSON),

@@ -144,8 +144,8 @@ var listingArguments = []listingArgument{
 	}, func(o *vbs.ListOpts, v attr.Value) { o.Filter.Incremental = boolOf(v) }},
 }
 
-// filterArgumentsModel holds the selecting arguments of the listing data sources that are not the
-// attribute of a backup: vbs_backup shares it, and reads the others into its backupModel.
+// filterArgumentsModel holds the selecting arguments that are not the attribute of a backup, which
+// vbs_backup shares with the listing data sources.
 type filterArgumentsModel struct {
 	NameRegex     types.String      `tfsdk:"name_regex"`
 	CreatedAfter  timetypes.RFC3339 `tfsdk:"created_after"`
@@ -153,8 +153,8 @@ type filterArgumentsModel struct {
 	AllProjects   types.Bool        `tfsdk:"all_projects"`
 }
 
-// backupFilterModel holds the selecting arguments named as the attributes of a backup, which
-// vbs_backup's backupModel holds instead.
+// backupFilterModel holds the selecting arguments named as the attributes of a backup: in the
+// listing data sources they are arguments, in a backup (backupModel) the backup's own values.
 type backupFilterModel struct {
 	Name             types.String      `tfsdk:"name"`
 	Status           types.String      `tfsdk:"status"`
