@@ -42,15 +42,6 @@ type keystoneSession struct {
 	pc       *gophercloud.ProviderClient // scoped to the home project
 }
 
-// NewServiceClient is Connect's service client, for callers that do not report warnings.
-func NewServiceClient(ctx context.Context, cfg Config) (*gophercloud.ServiceClient, error) {
-	c, err := Connect(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return c.ServiceClient, nil
-}
-
 // Connect validates cfg and returns a connection whose ServiceClient is the provider's own, with
 // Endpoint and ResourceBase the versioned, project-scoped base URL ending in "/". Keystone, the
 // catalog and the version document together must answer within cfg.ConfigureTimeout.

@@ -73,7 +73,7 @@ type Config struct {
 
 	// sources names the environment variable each field was filled from, for error messages.
 	sources map[string]string
-	// envErrors are environment values that could not be parsed, reported by NewServiceClient.
+	// envErrors are environment values that could not be parsed, reported by Connect.
 	envErrors []*ConfigError
 }
 

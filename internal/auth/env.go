@@ -34,7 +34,7 @@ func (c *Config) ApplyEnvironment(lookup func(string) (string, bool)) {
 	}
 }
 
-// parseBool defers a malformed value (of OS_INSECURE) to NewServiceClient, which can report it
+// parseBool defers a malformed value (of OS_INSECURE) to Connect, which can report it
 // as a ConfigError, rather than silently verifying or not verifying certificates.
 func (c *Config) parseBool(s Setting, name, value string) bool {
 	b, err := strconv.ParseBool(value)

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// ConfigErrors returns every ConfigError in err, which NewServiceClient joins so that a user
+// ConfigErrors returns every ConfigError in err, which Connect joins so that a user
 // sees all mistakes at once; the provider turns each into an attribute diagnostic.
 func ConfigErrors(err error) []*ConfigError {
 	if joined, ok := err.(interface{ Unwrap() []error }); ok {

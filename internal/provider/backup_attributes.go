@@ -13,14 +13,11 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
-// backupModel is one backup.
+// backupModel is one backup. The attributes that are also filter arguments are backupFilterModel's,
+// which the listing data sources hold as arguments.
 type backupModel struct {
+	backupFilterModel
 	ID                   types.String          `tfsdk:"id"`
-	Name                 types.String          `tfsdk:"name"`
-	Status               types.String          `tfsdk:"status"`
-	AvailabilityZone     types.String          `tfsdk:"availability_zone"`
-	VolumeID             types.String          `tfsdk:"volume_id"`
-	SnapshotID           types.String          `tfsdk:"snapshot_id"`
 	FailReason           types.String          `tfsdk:"fail_reason"`
 	Container            types.String          `tfsdk:"container"`
 	Description          types.String          `tfsdk:"description"`
@@ -31,12 +28,9 @@ type backupModel struct {
 	CreatedAt            types.String          `tfsdk:"created_at"`
 	UpdatedAt            types.String          `tfsdk:"updated_at"`
 	DataTimestamp        types.String          `tfsdk:"data_timestamp"`
-	TenantID             types.String          `tfsdk:"tenant_id"`
 	HasDependentBackups  types.Bool            `tfsdk:"has_dependent_backups"`
 	IsIncremental        types.Bool            `tfsdk:"is_incremental"`
-	Incremental          types.Bool            `tfsdk:"incremental"`
 	Links                []linkModel           `tfsdk:"links"`
-	Metadata             map[string]string     `tfsdk:"metadata"`
 	UserID               types.String          `tfsdk:"user_id"`
 	EncryptionKeyID      types.String          `tfsdk:"encryption_key_id"`
 	ServiceMetadataJSON  types.String          `tfsdk:"service_metadata_json"`
@@ -211,7 +205,7 @@ const volumeKeyAttribute = "volume_key"
 
 // unreadableAttributeNames are the attributes that the unreadable values of keys leave null, in the
 // order of keys, each once; volumeKey names the data source's attribute of volume keys. A key
-// without an entry, which TestUnreadableAttributesCoverTheClient rules out, is named as it is.
+// without an entry, which TestBackupAttributes_unreadableCoverTheClient rules out, is named as it is.
 func unreadableAttributeNames(keys []string, volumeKey string) []string {
 	var names []string
 	for _, key := range keys {
@@ -233,12 +227,13 @@ func unreadableAttributeNames(keys []string, volumeKey string) []string {
 
 func newBackupModel(b *vbs.Backup) backupModel {
 	m := backupModel{
+		backupFilterModel: backupFilterModel{
+			Name: types.StringPointerValue(b.Name), Status: types.StringPointerValue(b.Status),
+			VolumeID: types.StringPointerValue(b.VolumeID), TenantID: types.StringPointerValue(b.TenantID),
+			SnapshotID: types.StringPointerValue(b.SnapshotID), AvailabilityZone: types.StringPointerValue(b.AvailabilityZone),
+			Metadata: b.Metadata, Incremental: types.BoolPointerValue(b.Incremental),
+		},
 		ID:                   types.StringValue(b.ID),
-		Name:                 types.StringPointerValue(b.Name),
-		Status:               types.StringPointerValue(b.Status),
-		AvailabilityZone:     types.StringPointerValue(b.AvailabilityZone),
-		VolumeID:             types.StringPointerValue(b.VolumeID),
-		SnapshotID:           types.StringPointerValue(b.SnapshotID),
 		FailReason:           types.StringPointerValue(b.FailReason),
 		Container:            types.StringPointerValue(b.Container),
 		Description:          types.StringPointerValue(b.Description),
@@ -249,11 +244,8 @@ func newBackupModel(b *vbs.Backup) backupModel {
 		CreatedAt:            timeValue(b.CreatedAt),
 		UpdatedAt:            timeValue(b.UpdatedAt),
 		DataTimestamp:        timeValue(b.DataTimestamp),
-		TenantID:             types.StringPointerValue(b.TenantID),
 		HasDependentBackups:  types.BoolPointerValue(b.HasDependentBackups),
 		IsIncremental:        types.BoolPointerValue(b.IsIncremental),
-		Incremental:          types.BoolPointerValue(b.Incremental),
-		Metadata:             b.Metadata,
 		UserID:               types.StringPointerValue(b.UserID),
 		EncryptionKeyID:      types.StringPointerValue(b.EncryptionKeyID),
 		ServiceMetadataJSON:  types.StringPointerValue(b.ServiceMetadataJSON),
@@ -317,8 +309,8 @@ func volumeKey(b *vbs.Backup) types.String {
 }
 
 // volumeKeys maps the ids of backups of encrypted volumes to their volume keys. They stand beside
-// the list as one sensitive map: a sensitive attribute in each backup cost Terraform 46 s of CPU
-// for a plan of 2,000 backups (0.8 s without), four times as much for each doubling.
+// the list as one sensitive map: Terraform's time for a sensitive attribute in each backup grows
+// with the square of the backups' number (DESIGN.md holds the measurements).
 func volumeKeys(backups []vbs.Backup) map[string]string {
 	keys := map[string]string{}
 	for i := range backups {

@@ -2,24 +2,20 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbssim"
 )
 
-// TestUnreadableAttributesCoverTheClient: every key the client can report unreadable maps to
+// TestBackupAttributes_unreadableCoverTheClient: every key the client can report unreadable maps to
 // attributes that vbs_backup and an element of vbs_backups have, and the table names no key that the
 // client cannot report; a new key in the client without a mapping fails here.
-func TestUnreadableAttributesCoverTheClient(t *testing.T) {
+func TestBackupAttributes_unreadableCoverTheClient(t *testing.T) {
 	one := dataSourceAttributes(t, NewBackupDataSource())
 	list := dataSourceAttributes(t, NewBackupsDataSource())
 	element := list["backups"].(schema.ListNestedAttribute).NestedObject.Attributes
@@ -50,7 +46,7 @@ func TestUnreadableAttributesCoverTheClient(t *testing.T) {
 	}
 }
 
-func TestUnreadableAttributeNames(t *testing.T) {
+func TestBackupAttributes_unreadableNames(t *testing.T) {
 	keys := []string{"size", "service_metadata.DL", "service_metadata.VK", "os-bak-tenant-attr:tenant_id",
 		"os-backup-project-attr:project_id", vbs.WithheldServiceMetadata}
 	want := []string{"size", "service_metadata.deduplicated", "service_metadata.compressed", "volume_keys", "tenant_id",
@@ -79,37 +75,4 @@ func hasAttribute(attrs map[string]schema.Attribute, path string) bool {
 	}
 	single, ok := a.(schema.SingleNestedAttribute)
 	return ok && hasAttribute(single.Attributes, rest)
-}
-
-// TestUnreadableWarningNamesAttributes: the one warning names the attributes left null, not the
-// API's keys: vbs_backup's volume key is volume_key, that of vbs_backups volume_keys, and DL both
-// of the attributes it sets.
-func TestUnreadableWarningNamesAttributes(t *testing.T) {
-	b := vbssim.Example()[0]
-	b.Override = map[string]json.RawMessage{
-		"service_metadata":                  json.RawMessage(`"{\"VK\": [1], \"DL\": 9, \"progress\": \"soon\"}"`),
-		"os-backup-project-attr:project_id": json.RawMessage(`{}`),
-	}
-	sim := vbssim.NewTest(t, vbssim.Config{Backups: []vbssim.Backup{b}})
-	providerArgs := map[string]tftypes.Value{
-		"endpoint": tftypes.NewValue(tftypes.String, sim.Endpoint("v3", b.ProjectID)),
-		"token":    tftypes.NewValue(tftypes.String, vbssim.DefaultToken),
-	}
-	first := "First: backup " + b.ID + ": tenant_id, "
-	for _, tc := range []struct {
-		dataSource, want string
-	}{
-		{"vbs_backup", "1 of 1 backups had values that could not be read; those attributes are null (service_metadata.compressed, " +
-			"service_metadata.deduplicated, service_metadata.progress, tenant_id, volume_key). " + first +
-			"volume_key, service_metadata.progress, service_metadata.deduplicated, service_metadata.compressed."},
-		{"vbs_backups", "1 of 1 backups had values that could not be read; those attributes are null (service_metadata.compressed, " +
-			"service_metadata.deduplicated, service_metadata.progress, tenant_id, volume_keys). " + first +
-			"volume_keys, service_metadata.progress, service_metadata.deduplicated, service_metadata.compressed."},
-	} {
-		resp := protocolRead(t, testAccProtoV6ProviderFactories["vbs"], providerArgs, tc.dataSource, nil)
-		if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
-			resp.Diagnostics[0].Detail != tc.want {
-			t.Errorf("%s: %s\nwant the one warning %q", tc.dataSource, diagsString(resp.Diagnostics), tc.want)
-		}
-	}
 }

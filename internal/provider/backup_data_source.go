@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -35,25 +34,17 @@ type backupDataSource struct {
 }
 
 // backupDataSourceModel is one backup at the top level, as an element of vbs_backups.backups, with
-// the arguments that select it and its volume key.
+// the arguments that select it and its volume key. The filters named as a backup's attributes are
+// those attributes of backupModel.
 type backupDataSourceModel struct {
 	backupModel
+	filterArgumentsModel
 	scopeModel
-	AllProjects   types.Bool        `tfsdk:"all_projects"`
-	NameRegex     types.String      `tfsdk:"name_regex"`
-	CreatedAfter  timetypes.RFC3339 `tfsdk:"created_after"`
-	CreatedBefore timetypes.RFC3339 `tfsdk:"created_before"`
-	MostRecent    types.Bool        `tfsdk:"most_recent"`
-	VolumeKey     types.String      `tfsdk:"volume_key"` // null unless IncludeVolumeKeys
-	Timeouts      timeouts.Value    `tfsdk:"timeouts"`
+	MostRecent types.Bool     `tfsdk:"most_recent"`
+	VolumeKey  types.String   `tfsdk:"volume_key"` // null unless IncludeVolumeKeys
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 
 	IncludeVolumeKeys types.Bool `tfsdk:"include_volume_keys"`
-}
-
-// selectingArguments are the arguments that select a backup other than id, which conflicts with each.
-var selectingArguments = []string{
-	"name", "status", "volume_id", "name_regex", "snapshot_id", "availability_zone",
-	"created_after", "created_before", "metadata", "incremental", "all_projects", "tenant_id",
 }
 
 func (d *backupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -62,9 +53,11 @@ func (d *backupDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 
 func (d *backupDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := backupAttributes()
-	args := filterAttributes(ctx)
-	conflicts := make([]path.Expression, len(selectingArguments))
-	for i, name := range selectingArguments {
+	maps.Copy(attrs, scopeAttributes())
+	attrs["timeouts"] = timeouts.Attributes(ctx)
+	selecting := selectingArguments()
+	conflicts := make([]path.Expression, len(selecting))
+	for i, name := range selecting {
 		conflicts[i] = path.MatchRoot(name)
 	}
 	attrs["id"] = schema.StringAttribute{
@@ -73,11 +66,14 @@ func (d *backupDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"it cannot be combined with any argument that selects.",
 		Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.ConflictsWith(conflicts...)},
 	}
-	for _, name := range []string{"name", "status", "volume_id", "snapshot_id", "availability_zone", "metadata", "incremental", "tenant_id"} {
-		attrs[name] = argumentAndAttribute(args[name], attrs[name])
-	}
-	for _, name := range []string{"name_regex", "created_after", "created_before", "timeouts", "region", "project_id", "all_projects"} {
-		attrs[name] = args[name]
+	for _, a := range listingArguments {
+		switch {
+		case a.kind == listingShape: // one backup has no order or pages
+		case attrs[a.name] != nil: // the backup's attribute of the same name, which the argument selects by
+			attrs[a.name] = argumentAndAttribute(a.attribute, attrs[a.name])
+		default:
+			attrs[a.name] = a.attribute
+		}
 	}
 	attrs["most_recent"] = schema.BoolAttribute{
 		Optional: true,
@@ -134,121 +130,83 @@ func (d *backupDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel, diags := readContext(ctx, m.Timeouts)
-	defer cancel()
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	client := d.clients.forScope(ctx, m.scopeModel, &resp.Diagnostics)
-	if client == nil {
-		return
-	}
-	var b *vbs.Backup
-	if id := m.ID.ValueString(); id != "" {
-		if b = getBackup(ctx, client, id, &resp.Diagnostics); b == nil {
-			return
-		}
-	} else {
-		filters := m.filters()
-		opts := m.listOpts()
-		res, err := client.FindBackup(ctx, opts, m.MostRecent.ValueBool())
-		if err != nil {
-			listingError(&resp.Diagnostics, err, opts)
-			return
-		}
-		if res.Unsorted != "" {
-			resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
-		}
-		if len(res.Unfiltered) > 0 {
-			resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
-		}
-		if res.Strays.Count > 0 {
-			resp.Diagnostics.AddWarning(straysWarning(res.Strays))
-		}
-		switch {
-		case res.Backup == nil && len(filters) == 0 && opts.AllProjects:
-			resp.Diagnostics.AddError(notFoundSummary, "No project has backups.")
-			return
-		case res.Backup == nil && len(filters) == 0:
-			resp.Diagnostics.AddError(notFoundSummary, "The project has no backups.")
-			return
-		case res.Backup == nil:
-			resp.Diagnostics.AddError(notFoundSummary, "No backup matches "+strings.Join(filters, ", ")+".")
-			return
-		case res.Other != nil:
-			matches := "any backup"
-			if len(filters) > 0 {
-				matches = strings.Join(filters, ", ")
+	var res vbs.FindResult
+	args := runRead(ctx, d.clients, req.Config, "volume_key", &resp.Diagnostics, func(ctx context.Context, client *vbs.Client, args *readArguments) (*vbs.WalkSummary, error) {
+		if id := m.ID.ValueString(); id != "" {
+			b, err := client.GetBackup(ctx, id)
+			if err != nil {
+				return nil, backupReadError(id, err)
 			}
-			resp.Diagnostics.AddError("More than one VBS backup matches", fmt.Sprintf(
-				"At least two backups match %s: %s and %s. Narrower filters, or most_recent = true, select one.",
-				matches, describeBackup(res.Backup), describeBackup(res.Other)))
-			return
+			// A read by id walks no listing: it tells only what of the backup could not be read.
+			res.Backup = b
+			res.Unreadable.Add(b)
+			return &res.WalkSummary, nil
 		}
-		b = res.Backup
+		found, err := client.FindBackup(ctx, args.opts, m.MostRecent.ValueBool())
+		if err != nil {
+			return nil, err
+		}
+		res = *found
+		return &res.WalkSummary, nil
+	})
+	if args == nil || !selectedOne(&res, args, &resp.Diagnostics) {
+		return
 	}
-	if len(b.Unreadable) > 0 {
-		resp.Diagnostics.AddWarning(unreadableWarning(&vbs.ListSummary{
-			Unreadable: 1, UnreadableKeys: b.Unreadable, FirstUnreadableID: b.ID, FirstUnreadableKeys: b.Unreadable,
-		}, 1, "volume_key"))
-	}
-	m.backupModel = newBackupModel(b)
+	m.backupModel = newBackupModel(res.Backup)
 	m.VolumeKey = types.StringNull()
 	if m.IncludeVolumeKeys.ValueBool() {
-		m.VolumeKey = volumeKey(b)
+		m.VolumeKey = volumeKey(res.Backup)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// getBackup reads the backup id alone, as vbs_backup and vbs_backup_volume_key do, so that both
-// fail alike: an unknown id with the server's 404 message and request id, any other failure (a
-// server that answers with another backup among them) as the client reports it. It is nil where
-// the read failed, which diags then says.
+// selectedOne reports whether a selection found exactly one backup; otherwise it says in diags
+// what it found, naming the filters set.
+func selectedOne(res *vbs.FindResult, args *readArguments, diags *diag.Diagnostics) bool {
+	filters := args.filters()
+	switch {
+	case res.Backup == nil && len(filters) == 0 && args.opts.AllProjects:
+		diags.AddError(notFoundSummary, "No project has backups.")
+	case res.Backup == nil && len(filters) == 0:
+		diags.AddError(notFoundSummary, "The project has no backups.")
+	case res.Backup == nil:
+		diags.AddError(notFoundSummary, "No backup matches "+strings.Join(filters, ", ")+".")
+	case res.SecondMatch != nil:
+		matches := "any backup"
+		if len(filters) > 0 {
+			matches = strings.Join(filters, ", ")
+		}
+		diags.AddError("More than one VBS backup matches", fmt.Sprintf(
+			"At least two backups match %s: %s and %s. Narrower filters, or most_recent = true, select one.",
+			matches, describeBackup(res.Backup), describeBackup(res.SecondMatch)))
+	default:
+		return true
+	}
+	return false
+}
+
+// getBackup reads the backup id alone, as vbs_backup does, for vbs_backup_volume_key, so that both
+// fail alike. It is nil where the read failed, which diags then says.
 func getBackup(ctx context.Context, client *vbs.Client, id string, diags *diag.Diagnostics) *vbs.Backup {
 	b, err := client.GetBackup(ctx, id)
-	if err == nil {
-		return b
-	}
-	var apiErr *vbs.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
-		diags.AddError(notFoundSummary, fmt.Sprintf("id = %q: the server answered HTTP 404: %s%s.",
-			id, strings.TrimSuffix(apiErr.Message, "."), requestIDText(apiErr.RequestID)))
+	if err != nil {
+		f := backupReadError(id, err)
+		diags.AddError(f.summary, f.detail)
 		return nil
 	}
-	diags.AddError("Unable to read the VBS backup", err.Error())
-	return nil
+	return b
 }
 
-// clientFilters are the client-side filters among the arguments.
-func (m *backupDataSourceModel) clientFilters() clientFilterModel {
-	return clientFilterModel{
-		NameRegex: m.NameRegex, SnapshotID: m.SnapshotID, AvailabilityZone: m.AvailabilityZone,
-		CreatedAfter: m.CreatedAfter, CreatedBefore: m.CreatedBefore, Metadata: m.Metadata, Incremental: m.Incremental,
+// backupReadError is the failure of reading the backup id alone: an unknown id with the server's
+// 404 message and request id, any other failure (a server that answers with another backup among
+// them) as the client reports it.
+func backupReadError(id string, err error) *readFailure {
+	var apiErr *vbs.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
+		return &readFailure{notFoundSummary, fmt.Sprintf("id = %q: the server answered HTTP 404: %s%s.",
+			id, strings.TrimSuffix(apiErr.Message, "."), requestIDText(apiErr.RequestID))}
 	}
-}
-
-// listOpts is the listing that the arguments select from.
-func (m *backupDataSourceModel) listOpts() vbs.ListOpts {
-	return vbs.ListOpts{
-		Name: m.Name.ValueString(), Status: m.Status.ValueString(), VolumeID: m.VolumeID.ValueString(),
-		Filter:      m.clientFilters().filter(),
-		AllProjects: m.AllProjects.ValueBool(), TenantID: m.TenantID.ValueString(),
-	}
-}
-
-// filters lists the selecting arguments that are set, as HCL, for the errors.
-func (m *backupDataSourceModel) filters() []string {
-	var out []string
-	for _, a := range []struct {
-		name string
-		v    types.String
-	}{{"name", m.Name}, {"status", m.Status}, {"volume_id", m.VolumeID}, {"tenant_id", m.TenantID}} {
-		if !a.v.IsNull() {
-			out = append(out, a.name+" = "+strconv.Quote(a.v.ValueString()))
-		}
-	}
-	return append(out, m.clientFilters().describe()...)
+	return &readFailure{"Unable to read the VBS backup", err.Error()}
 }
 
 // describeBackup names a backup in an error: its id, name and creation time.

@@ -28,10 +28,9 @@ func (d *backupIDsDataSource) Metadata(_ context.Context, req datasource.Metadat
 func (d *backupIDsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the ids of volume backups, with the same arguments and page walk as `vbs_backups`. " +
-			"Terraform spends about 0.4 ms on every backup object a data source returns, so a plan that needs the ids " +
-			"of tens of thousands of backups should read them here: 100,000 ids cost next to nothing, 100,000 full " +
-			"backups cost a plan tens of seconds and gigabytes of memory.",
-		Attributes: filterAttributes(ctx),
+			"Terraform's time and memory grow with every backup object a data source returns, and an id costs a small " +
+			"fraction of a whole backup, so a plan that needs only the ids of many backups should read them here.",
+		Attributes: listingAttributes(ctx),
 	}
 }
 
@@ -40,24 +39,22 @@ func (d *backupIDsDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *backupIDsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m backupFiltersModel
+	var m listingModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	res, ok := runListing(ctx, d.clients, m, &resp.Diagnostics, (*vbs.Client).SelectBackupIDs)
-	if !ok {
+	var res *vbs.IDsResult
+	args := runRead(ctx, d.clients, req.Config, "", &resp.Diagnostics, func(ctx context.Context, client *vbs.Client, args *readArguments) (*vbs.WalkSummary, error) {
+		var err error
+		if res, err = client.SelectBackupIDs(ctx, args.opts); err != nil {
+			return nil, err
+		}
+		return &res.WalkSummary, nil
+	})
+	if args == nil {
 		return
 	}
-	if res.Unsorted != "" {
-		resp.Diagnostics.AddWarning(unsortedWarning(res.Unsorted))
-	}
-	if len(res.Unfiltered) > 0 {
-		resp.Diagnostics.AddWarning(unfilteredWarning(res.Unfiltered))
-	}
-	if res.Strays.Count > 0 {
-		resp.Diagnostics.AddWarning(straysWarning(res.Strays))
-	}
-	m.setResult(res.IDs, res.TotalCount)
+	m.setResult(args.stableID(), res.IDs, res.TotalCount)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -127,7 +127,7 @@ func TestBackupVolumeKeyEphemeralResource_scope(t *testing.T) {
 	b := fullBackup()
 	b.ProjectID, b.Region = vbssim.OtherProjectID, vbssim.SecondRegion
 	sim := newSim(t, vbssim.Config{Backups: []vbssim.Backup{b}})
-	s := newFastReadServer("test", true)
+	s := newProtocolServer("test", true, testOptions...)
 	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +157,7 @@ func TestBackupVolumeKeyEphemeralResource_scope(t *testing.T) {
 // TestBackupVolumeKeyEphemeralResource_sensitive: the key is sensitive, so that Terraform hides it
 // wherever the configuration hands it.
 func TestBackupVolumeKeyEphemeralResource_sensitive(t *testing.T) {
-	schema, err := newFastReadServer("test", true).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	schema, err := newProtocolServer("test", true, testOptions...).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestBackupVolumeKeyEphemeralResource_errorsOfVBSBackup(t *testing.T) {
 }
 
 // dataSourceType is the type of a data source as the server announces it to Terraform.
-func dataSourceType(t *testing.T, s tfprotov6.ProviderServer, name string) tftypes.Type {
+func dataSourceType(t testing.TB, s tfprotov6.ProviderServer, name string) tftypes.Type {
 	t.Helper()
 	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || schema.DataSourceSchemas[name] == nil {
@@ -257,7 +257,7 @@ func TestBackupVolumeKeyEphemeralResource_unreadable(t *testing.T) {
 // TestBackupVolumeKeyEphemeralResource_noAuthentication: a provider given no authentication fails
 // the ephemeral resource, as it does each data source, with the configuration error.
 func TestBackupVolumeKeyEphemeralResource_noAuthentication(t *testing.T) {
-	s := newFastReadServer("test", true)
+	s := newProtocolServer("test", true, testOptions...)
 	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -338,9 +338,9 @@ var (
 	writeOnlyAttributes = skipBelowCLI{terraform: tfversion.Version1_11_0, openTofu: tfversion.Version1_11_0, needs: "write-only attributes"}
 )
 
-// TestSkipBelowCLI: OpenTofu 1.10 reports a version that Terraform's numbering would take for one
+// TestBackupVolumeKeyEphemeralResource_skipBelowCLI: OpenTofu 1.10 reports a version that Terraform's numbering would take for one
 // with ephemeral resources; the tests of the ephemeral resource skip it, and run on every CLI that has them.
-func TestSkipBelowCLI(t *testing.T) {
+func TestBackupVolumeKeyEphemeralResource_skipBelowCLI(t *testing.T) {
 	for _, c := range []struct {
 		tofu    bool
 		version string

@@ -554,10 +554,10 @@ func each(attr, want string) func([]map[string]any) error {
 	}
 }
 
-// TestVolumeKeys_stateFileOnlyWhenAsked: with the defaults, the state file that a shared backend
+// TestBackupsDataSource_volumeKeysInStateOnlyWhenAsked: with the defaults, the state file that a shared backend
 // would store holds no volume key, neither through vbs_backups nor through vbs_backup;
 // include_volume_keys = true on either puts that data source's key there, and only there.
-func TestVolumeKeys_stateFileOnlyWhenAsked(t *testing.T) {
+func TestBackupsDataSource_volumeKeysInStateOnlyWhenAsked(t *testing.T) {
 	sim := volumeKeySim(t)
 	dir := t.TempDir()
 	config := func(backupsArgs, backupArgs string) string {

@@ -35,8 +35,8 @@ func TestDescriptionParseFunction_run(t *testing.T) {
 	checkArgumentError(t, ferr, "description is not valid JSON: unexpected end of JSON input, at line 1, column 14 (byte 14)")
 }
 
-// TestDescriptionParseFunction runs the function in Terraform, with no provider configuration.
-func TestDescriptionParseFunction(t *testing.T) {
+// TestDescriptionParseFunction_inTerraform runs the function in Terraform, with no provider configuration.
+func TestDescriptionParseFunction_inTerraform(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -206,7 +205,7 @@ func TestFastRead_volumeKeysOnlyWhenAsked(t *testing.T) {
 
 // TestFastRead_unconfigured: a read before ConfigureProvider is an error, not a panic.
 func TestFastRead_unconfigured(t *testing.T) {
-	s := newFastReadServer("test", true)
+	s := newProtocolServer("test", true, testOptions...)
 	typ := backupsType(t, s)
 	resp, err := s.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{
 		TypeName: "vbs_backups", Config: objectValue(t, typ, nil),
@@ -221,60 +220,13 @@ func TestFastRead_unconfigured(t *testing.T) {
 
 // TestFastRead_derivedType: the type the fast path writes is the one the framework announces.
 func TestFastRead_derivedType(t *testing.T) {
-	r := backupsReader()
+	r := backupsStateWriter()
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if typ := backupsType(t, newFastReadServer("test", true)); !r.typ.Equal(typ) {
+	if typ := backupsType(t, newProtocolServer("test", true, testOptions...)); !r.typ.Equal(typ) {
 		t.Errorf("fast path type %s, schema type %s", r.typ, typ)
 	}
-}
-
-// TestFastReadServer_forwardsEveryRPC: every RPC the framework's server answers, the wrapper
-// answers too, so that tf6server, which looks for each optional server interface on the server it
-// is given, finds a list resource, action or state store added to the provider.
-func TestFastReadServer_forwardsEveryRPC(t *testing.T) {
-	framework := reflect.TypeOf(providerserver.NewProtocol6(&vbsProvider{})())
-	wrapper := reflect.TypeFor[*fastReadServer]()
-	for _, iface := range []reflect.Type{
-		reflect.TypeFor[tfprotov6.ProviderServer](),
-		reflect.TypeFor[tfprotov6.ListResourceServer](),
-		reflect.TypeFor[tfprotov6.ActionServer](),
-		reflect.TypeFor[tfprotov6.StateStoreServer](),
-		reflect.TypeFor[tfprotov6.ProviderServerWithListResource](), //nolint:staticcheck // what tf6server asserts
-		reflect.TypeFor[tfprotov6.ProviderServerWithActions](),      //nolint:staticcheck // what tf6server asserts
-		reflect.TypeFor[tfprotov6.ProviderServerWithStateStores](),  //nolint:staticcheck // what tf6server asserts
-	} {
-		if framework.Implements(iface) && !wrapper.Implements(iface) {
-			t.Errorf("the framework's server implements %s, the wrapper does not", iface)
-		}
-	}
-	// Interfaces that terraform-plugin-go adds later are caught by their methods.
-	if framework.NumMethod() < 30 {
-		t.Fatalf("%s has %d methods: not the framework's server", framework, framework.NumMethod())
-	}
-	for m := range framework.Methods() {
-		w, ok := wrapper.MethodByName(m.Name)
-		if !ok {
-			t.Errorf("the wrapper has no method %s of %s", m.Name, framework)
-			continue
-		}
-		if got, want := methodSignature(w.Type), methodSignature(m.Type); got != want {
-			t.Errorf("%s: the wrapper's is %s, the framework's %s", m.Name, got, want)
-		}
-	}
-}
-
-// methodSignature is the type of a method expression without its receiver.
-func methodSignature(fn reflect.Type) string {
-	var in, out []string
-	for i := 1; i < fn.NumIn(); i++ {
-		in = append(in, fn.In(i).String())
-	}
-	for i := range fn.NumOut() {
-		out = append(out, fn.Out(i).String())
-	}
-	return "func(" + strings.Join(in, ", ") + ") (" + strings.Join(out, ", ") + ")"
 }
 
 // frameworkForbidden fails the test when the fast server hands vbs_backups to the framework, so
@@ -381,9 +333,9 @@ func readTimeout(d string) tftypes.Value {
 
 // configuredServer is a protocol server of the provider after ConfigureProvider with a token and
 // the simulator's endpoint, as Terraform leaves it before reading data sources.
-func configuredServer(t testing.TB, endpoint string, fast bool) *fastReadServer {
+func configuredServer(t testing.TB, endpoint string, fast bool) *protocolServer {
 	t.Helper()
-	s := newFastReadServer("test", fast)
+	s := newProtocolServer("test", fast, testOptions...)
 	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schema.Diagnostics) > 0 {
 		t.Fatalf("GetProviderSchema: %v %s", err, diagsString(schema.Diagnostics))
@@ -402,11 +354,7 @@ func configuredServer(t testing.TB, endpoint string, fast bool) *fastReadServer 
 // backupsType is the type of vbs_backups as the server announces it to Terraform.
 func backupsType(t testing.TB, s tfprotov6.ProviderServer) tftypes.Type {
 	t.Helper()
-	schema, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || schema.DataSourceSchemas["vbs_backups"] == nil {
-		t.Fatalf("GetProviderSchema: %v", err)
-	}
-	return schema.DataSourceSchemas["vbs_backups"].ValueType()
+	return dataSourceType(t, s, "vbs_backups")
 }
 
 // objectValue is a configuration block with the attributes in set and every other one null.

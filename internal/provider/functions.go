@@ -11,24 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
-
-// msgpackNil is the MessagePack encoding of null, whatever its type.
-const msgpackNil = 0xc0
-
-// CallFunction hands a function call to the framework with OpenTofu's null arguments repaired:
-// OpenTofu (1.10 and 1.12) sends a null argument of a parameter that allows null as a value with
-// no data at all, which the framework cannot decode ("DynamicValue had no JSON or msgpack data
-// set"); Terraform sends it as an encoded null.
-func (s *fastReadServer) CallFunction(ctx context.Context, req *tfprotov6.CallFunctionRequest) (*tfprotov6.CallFunctionResponse, error) {
-	for i, arg := range req.Arguments {
-		if arg == nil || arg.MsgPack == nil && arg.JSON == nil {
-			req.Arguments[i] = &tfprotov6.DynamicValue{MsgPack: []byte{msgpackNil}}
-		}
-	}
-	return s.frameworkServer.CallFunction(ctx, req)
-}
 
 // textArgument reads the one string argument of a parsing function. A null argument gives a null
 // result of resultTypes, and ok is false whenever the result is already set.

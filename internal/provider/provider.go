@@ -35,20 +35,9 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*vbsProvider)(nil)
 )
 
-// retryBackoff replaces auth.DefaultBackoff when set; only tests set it, so that retries take milliseconds.
-var retryBackoff *auth.Backoff
-
-// configureTimeout replaces auth.DefaultConfigureTimeout when set; only tests set it, so that a
-// server that never answers fails a test in seconds, not minutes.
-var configureTimeout time.Duration
-
-// testTransport, when set, wraps the HTTP transport below request logging; only tests set it, to
-// send requests for a non-loopback host name to a loopback simulator instead.
-var testTransport func(http.RoundTripper) http.RoundTripper
-
 // New returns a constructor of the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &vbsProvider{version: version} }
+	return func() provider.Provider { return newProvider(version) }
 }
 
 type vbsProvider struct {
@@ -57,6 +46,37 @@ type vbsProvider struct {
 	clients *clients
 	// unconfigured is why Configure made no client when it was given no authentication at all.
 	unconfigured *auth.ConfigError
+
+	// backoff, configureTimeout and wrapTransport replace auth's defaults where set (see option).
+	backoff          *auth.Backoff
+	configureTimeout time.Duration
+	wrapTransport    func(http.RoundTripper) http.RoundTripper
+}
+
+// option changes what a provider's connections use instead of auth's defaults: tests make retries
+// take milliseconds, a server that never answers fail in seconds, and requests for a host name
+// reach a loopback simulator.
+type option func(*vbsProvider)
+
+// withRetryBackoff replaces auth.DefaultBackoff.
+func withRetryBackoff(b *auth.Backoff) option { return func(p *vbsProvider) { p.backoff = b } }
+
+// withConfigureTimeout replaces auth.DefaultConfigureTimeout.
+func withConfigureTimeout(d time.Duration) option {
+	return func(p *vbsProvider) { p.configureTimeout = d }
+}
+
+// withTransport wraps the HTTP transport below request logging.
+func withTransport(wrap func(http.RoundTripper) http.RoundTripper) option {
+	return func(p *vbsProvider) { p.wrapTransport = wrap }
+}
+
+func newProvider(version string, opts ...option) *vbsProvider {
+	p := &vbsProvider{version: version}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 func (p *vbsProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -129,11 +149,11 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	cfg.UserAgent = fmt.Sprintf("terraform-provider-vbs/%s terraform/%s", p.version, req.TerraformVersion)
 	cfg.Log = debugLog
 	cfg.WrapTransport = newLoggingTransport
-	if testTransport != nil {
-		cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return newLoggingTransport(testTransport(rt)) }
+	if wrap := p.wrapTransport; wrap != nil {
+		cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper { return newLoggingTransport(wrap(rt)) }
 	}
-	cfg.Backoff = retryBackoff
-	cfg.ConfigureTimeout = configureTimeout
+	cfg.Backoff = p.backoff
+	cfg.ConfigureTimeout = p.configureTimeout
 
 	conn, err := auth.Connect(ctx, cfg)
 	if err != nil {

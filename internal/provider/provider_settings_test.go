@@ -35,9 +35,9 @@ func providerSchema(t *testing.T) schema.Schema {
 	return resp.Schema
 }
 
-// TestSchemaComesFromSettings checks every argument of the schema against its setting: the same
+// TestProvider_schemaFromSettings checks every argument of the schema against its setting: the same
 // names, the type of its kind, the sensitive flag, and the variables in its description.
-func TestSchemaComesFromSettings(t *testing.T) {
+func TestProvider_schemaFromSettings(t *testing.T) {
 	s := providerSchema(t)
 	var args []string
 	for _, set := range auth.Settings() {
@@ -76,10 +76,10 @@ func TestSchemaComesFromSettings(t *testing.T) {
 	}
 }
 
-// TestSettingDescriptions checks that the provider documents every setting of auth, and nothing
+// TestProvider_settingDescriptions checks that the provider documents every setting of auth, and nothing
 // else: an argument added to auth without its description, or a description left behind by a
 // removed one, fails here; so does an enum whose description does not name each value it accepts.
-func TestSettingDescriptions(t *testing.T) {
+func TestProvider_settingDescriptions(t *testing.T) {
 	documented := map[string]bool{}
 	for _, s := range auth.Settings() {
 		label := s.Name
@@ -104,10 +104,10 @@ func TestSettingDescriptions(t *testing.T) {
 	}
 }
 
-// TestDocumentedVariablesAreRead checks that the variables the generated documentation names are
-// exactly those ApplyEnvironment reads (TestEnvironmentReadOnlyThroughSettings checks that no
+// TestProvider_documentedVariablesRead checks that the variables the generated documentation names are
+// exactly those ApplyEnvironment reads (TestProvider_environmentReadOnlyThroughSettings checks that no
 // code reads another).
-func TestDocumentedVariablesAreRead(t *testing.T) {
+func TestProvider_documentedVariablesRead(t *testing.T) {
 	s := providerSchema(t)
 	documented := envVariable.FindAllString(s.MarkdownDescription, -1)
 	for _, a := range s.Attributes {
@@ -120,11 +120,11 @@ func TestDocumentedVariablesAreRead(t *testing.T) {
 	}
 }
 
-// TestEnvironmentReadOnlyThroughSettings scans the code of the provider and of auth: no function
+// TestProvider_environmentReadOnlyThroughSettings scans the code of the provider and of auth: no function
 // reads the environment itself (os.LookupEnv may only be handed to ApplyEnvironment), no string
 // outside the settings table is a variable's name (a key to look up), and a message names only
 // variables that are read.
-func TestEnvironmentReadOnlyThroughSettings(t *testing.T) {
+func TestProvider_environmentReadOnlyThroughSettings(t *testing.T) {
 	read := auth.EnvironmentVariables()
 	readers := []string{"Getenv", "LookupEnv", "Environ", "ExpandEnv", "Expand"}
 	files, err := filepath.Glob("*.go")
@@ -187,8 +187,8 @@ func isPackage(x ast.Expr, names ...string) bool {
 	return ok && slices.Contains(names, id.Name)
 }
 
-// TestSchemaValidatorsComeFromSettings checks the validators made from the settings' values.
-func TestSchemaValidatorsComeFromSettings(t *testing.T) {
+// TestProvider_schemaValidatorsFromSettings checks the validators made from the settings' values.
+func TestProvider_schemaValidatorsFromSettings(t *testing.T) {
 	s := providerSchema(t)
 	ctx := context.Background()
 	validString := func(attr, value string) bool {
@@ -220,9 +220,9 @@ func TestSchemaValidatorsComeFromSettings(t *testing.T) {
 	}
 }
 
-// TestReadSettings copies a provider block into auth.Config through the settings, and names the
+// TestProvider_readSettings copies a provider block into auth.Config through the settings, and names the
 // first unknown argument.
-func TestReadSettings(t *testing.T) {
+func TestProvider_readSettings(t *testing.T) {
 	s := providerSchema(t)
 	ctx := context.Background()
 	typ := s.Type().TerraformType(ctx).(tftypes.Object)

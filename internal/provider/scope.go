@@ -1,23 +1,19 @@
 package provider
 
 // Region, project and admin scope: the arguments region, project_id, all_projects and tenant_id of
-// every data source, the clients of one provider configuration by region and project, and what a
-// listing of other projects can fail with, in words that name the argument.
+// every data source, and the clients of one provider configuration by region and project.
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/auth"
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
@@ -142,58 +138,26 @@ func (c *clients) forScope(ctx context.Context, s scopeModel, diags *diag.Diagno
 	return client
 }
 
-// listingError reports a failed listing: as the one error of every listing, on the argument
-// responsible where the failure is about other projects.
-func listingError(diags *diag.Diagnostics, err error, opts vbs.ListOpts) {
-	var apiErr *vbs.APIError
-	isAPIErr := errors.As(err, &apiErr)
-	switch {
-	// Cinder's answers to a user who is not an administrator: a 403 where a cloud's policy forbids
-	// all_tenants; by its default policy, all_tenants ignored (vbs.ErrNotAdmin), and from 3.33 a 400
-	// for project_id, an administrator's filter.
-	case opts.AllProjects && (errors.Is(err, vbs.ErrNotAdmin) ||
-		isAPIErr && apiErr.StatusCode == http.StatusForbidden ||
-		isAPIErr && apiErr.StatusCode == http.StatusBadRequest && opts.TenantID != "" && strings.Contains(apiErr.Message, "project_id")):
-		args := "all_projects = true"
-		if opts.TenantID != "" {
-			args += " with tenant_id"
-		}
-		diags.AddAttributeError(path.Root("all_projects"), listErrorSummary,
-			args+" needs an admin role (Cinder's all_tenants lists every project for an administrator only), "+
-				"and the server did not list as it does for one: "+err.Error())
-	case errors.Is(err, vbs.ErrProjectUnknown):
-		diags.AddAttributeError(path.Root("tenant_id"), listErrorSummary,
-			"tenant_id needs the project of each backup, which this server does not give: "+err.Error())
-	default:
-		diags.AddError(listErrorSummary, err.Error())
-	}
+// clientFrom takes the clients that the provider's Configure handed over to a data source.
+func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *clients {
+	return clientsFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// straysWarning is the one warning of a listing of every project whose server returned backups
-// of another project than tenant_id, which project_id asked it for.
-func straysWarning(strays vbs.ProjectStrays) (string, string) {
-	return "The server returned backups of other projects",
-		fmt.Sprintf("The listing asked for the backups of tenant_id only (Cinder's project_id), but the server returned %d "+
-			"of other projects (the first: %s). The provider selected none of them.", strays.Count, strays.FirstID)
-}
-
-// protoDiagnostics are diags as the protocol carries them, for the fast read path.
-func protoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
-	var out []*tfprotov6.Diagnostic
-	for _, d := range diags {
-		p := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityWarning, Summary: d.Summary(), Detail: d.Detail()}
-		if d.Severity() == diag.SeverityError {
-			p.Severity = tfprotov6.DiagnosticSeverityError
-		}
-		if wp, ok := d.(diag.DiagnosticWithPath); ok {
-			p.Attribute = tftypes.NewAttributePath()
-			for _, step := range wp.Path().Steps() {
-				if name, ok := step.(path.PathStepAttributeName); ok {
-					p.Attribute = p.Attribute.WithAttributeName(string(name))
-				}
-			}
-		}
-		out = append(out, p)
+// clientsFrom takes the clients from the provider data of any Configure (data source, ephemeral
+// resource): nil before ConfigureProvider has run, as during validation, and nil with an error
+// where the provider has no authentication at all.
+func clientsFrom(data any, diags *diag.Diagnostics) *clients {
+	if data == nil {
+		return nil
 	}
-	return out
+	if ce, ok := data.(*auth.ConfigError); ok { // no authentication: see vbsProvider.Configure
+		diags.AddError(ce.Summary, ce.Detail)
+		return nil
+	}
+	c, ok := data.(*clients)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *clients, got %T. This is a bug in the provider; please report it.", data))
+	}
+	return c
 }

@@ -115,8 +115,8 @@ func apiExampleFile(t *testing.T) string {
 	return path
 }
 
-// TestServiceMetadataParseFunction runs the function in Terraform, with no provider configuration.
-func TestServiceMetadataParseFunction(t *testing.T) {
+// TestServiceMetadataParseFunction_inTerraform runs the function in Terraform, with no provider configuration.
+func TestServiceMetadataParseFunction_inTerraform(t *testing.T) {
 	nulls := func() map[string]knownvalue.Check {
 		m := map[string]knownvalue.Check{}
 		for _, n := range serviceMetadataAttributeNames {

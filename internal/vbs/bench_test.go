@@ -39,7 +39,7 @@ func BenchmarkDecodePageIDs(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := decodePage(body, func(int, *idOnly) (bool, error) { return false, nil }); err != nil {
+		if _, _, err := decodePage(body, func(int, *idMember) (bool, error) { return false, nil }); err != nil {
 			b.Fatal(err)
 		}
 	}

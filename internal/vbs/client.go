@@ -10,11 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -22,8 +20,8 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
 )
 
-// maxPageBytes bounds one page, so that a misbehaving server cannot exhaust memory (a page of 1000
-// backups with full metadata is about 1.5 MB). It is the HTTP policy's own cap, enforced here again
+// maxPageBytes bounds one page, so that a misbehaving server cannot exhaust memory (it is far above
+// a full page of backups with every member set). It is the HTTP policy's own cap, enforced here again
 // for a service client that was not built by internal/auth.
 const maxPageBytes = trust.MaxBodyBytes
 
@@ -31,7 +29,7 @@ const maxPageBytes = trust.MaxBodyBytes
 // retries, microversion and headers apply to every request.
 //
 // It walks the pages itself instead of using gophercloud's pagination package, which decodes every
-// page into map[string]interface{} (several times slower for large listings) and follows next links
+// page into map[string]interface{} (slower for large listings) and follows next links
 // verbatim: Cinder copies offset into every next link (so each later page would skip offset rows
 // again), and next links may name an internal host, or, in the API's own example, a wrong path.
 type Client struct {
@@ -51,48 +49,25 @@ func NewClient(sc *gophercloud.ServiceClient, api API) *Client {
 	return &Client{sc: sc, api: api}
 }
 
-// ListBackups returns every backup that opts select, each once, in the order the API returned them.
-func (c *Client) ListBackups(ctx context.Context, opts ListOpts) (*ListResult, error) {
-	res := &ListResult{}
-	sum, err := c.EachPage(ctx, opts, func(page []Backup) error {
-		res.Backups = append(res.Backups, page...)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	res.ListSummary = *sum
-	return res, nil
-}
-
-// EachPage walks the listing that opts select as ListBackups does, but hands the backups to fn a
-// page at a time, in the order the API returned them, instead of keeping them all: fn receives
-// the backups of each page that it has not seen before and that pass opts.Filter (a page adding none
-// is skipped), and may keep the slice, which is new for every call. An error of fn stops the walk
-// and is returned as is.
-func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Backup) error) (*ListSummary, error) {
+// EachPage walks the listing that opts select and hands the backups to fn a page at a time, in the
+// order the API returned them, instead of keeping them all: fn receives the backups of each page
+// that it has not seen before and that pass opts.Filter (a page adding none is skipped), and may
+// keep the slice, which is new for every call. An error of fn stops the walk and is returned as is.
+func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Backup) error) (*WalkSummary, error) {
 	sel, err := c.newSelection(&opts, false)
 	if err != nil {
 		return nil, err
 	}
-	sum := &ListSummary{}
-	unreadable := map[string]bool{}
+	var unreadable Unreadables
 	var page []Backup
 	var count tally
 	sizeHint := 0 // the size of the last page, likely that of the next
 	pages, err := walk(ctx, c, opts, func(j *backupJSON) bool {
 		b := j.backup()
-		if !sel.judge(&b) {
+		if !sel.match(&b) {
 			return false
 		}
-		if len(b.Unreadable) > 0 { // only the backups handed on: the warning speaks of those
-			if sum.Unreadable++; sum.Unreadable == 1 {
-				sum.FirstUnreadableID, sum.FirstUnreadableKeys = b.ID, b.Unreadable
-			}
-			for _, key := range b.Unreadable {
-				unreadable[key] = true
-			}
-		}
+		unreadable.Add(&b) // only the backups handed on: the warning speaks of those
 		if page == nil {
 			page = make([]Backup, 0, sizeHint)
 		}
@@ -110,24 +85,13 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 	if err != nil {
 		return nil, err
 	}
-	sum.Pages = pages
-	sum.Unsorted, sum.Unfiltered = sel.unsorted, sel.misses()
-	sum.Strays, sum.TotalCount = sel.projects.strays, count.total(&opts, sel.offQuery)
-	sum.UnreadableKeys = slices.Sorted(maps.Keys(unreadable))
-	return sum, nil
+	sum := sel.summary(pages, &opts, &count)
+	sum.Unreadable = unreadable
+	return &sum, nil
 }
 
-// ListBackupIDs returns the ids of the backups that opts select, each once, in the order the API
+// SelectBackupIDs returns the ids of the backups that opts select, each once, in the order the API
 // returned them; it decodes nothing but the ids and what the filters of opts read.
-func (c *Client) ListBackupIDs(ctx context.Context, opts ListOpts) ([]string, error) {
-	res, err := c.SelectBackupIDs(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return res.IDs, nil
-}
-
-// SelectBackupIDs is ListBackupIDs with what the walk tells besides the ids.
 func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult, error) {
 	sel, err := c.newSelection(&opts, false)
 	if err != nil {
@@ -138,23 +102,23 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 	var count tally
 	switch {
 	case !opts.Filter.Active() && !opts.hasAPIFilter() && !opts.readsProject():
-		pages, err = walk(ctx, c, opts, func(j *idOnly) bool {
+		pages, err = walk(ctx, c, opts, func(j *idMember) bool {
 			res.IDs = append(res.IDs, j.ID.v)
 			return true
 		}, nil, &count)
 	case !opts.Filter.Active() && !opts.readsProject():
-		pages, err = walk(ctx, c, opts, func(j *apiOnly) bool {
-			b := j.selected()
-			match := sel.judge(&b)
+		pages, err = walk(ctx, c, opts, func(j *apiFilterMembers) bool {
+			b := j.partial()
+			match := sel.match(&b)
 			if match {
 				res.IDs = append(res.IDs, b.ID)
 			}
 			return match
 		}, nil, &count) // no client-side filter: nothing relies on the order
 	default:
-		pages, err = walk(ctx, c, opts, func(j *lazyJSON) bool {
-			b := j.selected(opts.Filter.Incremental != nil)
-			match := sel.judge(&b)
+		pages, err = walk(ctx, c, opts, func(j *selectionMembers) bool {
+			b := j.partial(opts.Filter.Incremental != nil)
+			match := sel.match(&b)
 			if match {
 				res.IDs = append(res.IDs, b.ID)
 			}
@@ -164,55 +128,18 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 	if err != nil {
 		return nil, err
 	}
-	res.Pages, res.Unsorted, res.Unfiltered = pages, sel.unsorted, sel.misses()
-	res.Strays, res.TotalCount = sel.projects.strays, count.total(&opts, sel.offQuery)
+	res.WalkSummary = sel.summary(pages, &opts, &count)
 	return res, nil
 }
 
-// IDsResult is the outcome of ListBackupIDs.
+// IDsResult is the outcome of SelectBackupIDs.
 type IDsResult struct {
-	IDs        []string
-	Pages      int           // how many pages were requested
-	Unsorted   string        // as ListSummary.Unsorted
-	Unfiltered []FilterMiss  // as ListSummary.Unfiltered
-	Strays     ProjectStrays // as ListSummary.Strays
-	TotalCount *int64        // as ListSummary.TotalCount
+	IDs []string
+	WalkSummary
 }
 
-// ListResult is the outcome of one complete page walk.
-type ListResult struct {
-	Backups []Backup
-	ListSummary
-}
-
-// ListSummary is what one complete page walk tells besides the backups.
-type ListSummary struct {
-	// Pages is how many pages were requested.
-	Pages int
-	// Unreadable is how many backups had at least one value that could not be read.
-	Unreadable int
-	// FirstUnreadableID is the id of the first such backup, and FirstUnreadableKeys its Unreadable.
-	FirstUnreadableID   string
-	FirstUnreadableKeys []string
-	// UnreadableKeys are the keys (see Backup.Unreadable) of every value that could not be read,
-	// sorted, each once.
-	UnreadableKeys []string
-	// Unsorted describes the first backup out of the created_at order that the walk relied on to
-	// stop early ("" when the server kept it or nothing relied on it); the walk then read every page.
-	Unsorted string
-	// Unfiltered are the API filters (name, status, volume_id, in that order) that the server
-	// returned backups failing, as if it had not applied them; those backups were left out.
-	Unfiltered []FilterMiss
-	// Strays are backups of another project than TenantID that a listing of every project returned.
-	Strays ProjectStrays
-	// TotalCount is how many backups the API's own filters select, however many the walk kept: the
-	// server's count (ListOpts.Count, from Cinder 3.45), else the backups seen where the walk read
-	// every page from the first (no offset, no early stop, no limit reached), else nil.
-	TotalCount *int64
-}
-
-// listed is a decoded backup that can tell its id.
-type listed[T any] interface {
+// decodedBackup is a backup decoded, in full or in part, that can tell its id.
+type decodedBackup[T any] interface {
 	*T
 	backupID() (string, bool)
 }
@@ -233,7 +160,7 @@ const maxStalledPages = 3
 // the configured query and the marker of the last next link. A walk that makes no progress, by
 // repeating a marker or with maxStalledPages pages in a row that add no backup, is an error, so
 // that the requests are bounded by the backups kept whatever the links look like.
-func walk[T any, P listed[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P) bool, pageDone func(size int) (stop bool, err error), t *tally) (int, error) {
+func walk[T any, P decodedBackup[T]](ctx context.Context, c *Client, opts ListOpts, keep func(P) bool, pageDone func(size int) (stop bool, err error), t *tally) (int, error) {
 	if err := opts.Validate(); err != nil {
 		return 0, err
 	}

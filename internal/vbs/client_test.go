@@ -82,9 +82,9 @@ var (
 	backupIDs = vbs.BackupIDs
 )
 
-// TestListOffsetOnlyOnFirstRequest: Cinder copies offset into every next link (DESIGN.md, "offset in
+// TestClient_offsetOnlyOnFirstRequest: Cinder copies offset into every next link (DESIGN.md, "offset in
 // next links"), so following the links as given would skip 5 more rows on every page.
-func TestListOffsetOnlyOnFirstRequest(t *testing.T) {
+func TestClient_offsetOnlyOnFirstRequest(t *testing.T) {
 	sim, all := simulator(t, 250, vbssim.Config{})
 	c, _ := simClient(t, sim)
 	res, err := c.ListBackups(context.Background(), vbs.ListOpts{Offset: 5, PageSize: 100})
@@ -108,9 +108,9 @@ func TestListOffsetOnlyOnFirstRequest(t *testing.T) {
 	}
 }
 
-// TestListFollowsNextLinkOnConfiguredEndpoint: next links name a private host and a wrong path
+// TestClient_followsNextLinkOnConfiguredEndpoint: next links name a private host and a wrong path
 // (as in the API's example); every request must still reach the configured backups/detail.
-func TestListFollowsNextLinkOnConfiguredEndpoint(t *testing.T) {
+func TestClient_followsNextLinkOnConfiguredEndpoint(t *testing.T) {
 	sim, all := simulator(t, 5, vbssim.Config{MaxLimit: 2})
 	c, _ := simClient(t, sim)
 	ids, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{})
@@ -131,7 +131,7 @@ func TestListFollowsNextLinkOnConfiguredEndpoint(t *testing.T) {
 	}
 }
 
-func TestListEndpointWithoutTrailingSlash(t *testing.T) {
+func TestClient_endpointWithoutTrailingSlash(t *testing.T) {
 	sim, _ := simulator(t, 1, vbssim.Config{})
 	c, sc := simClient(t, sim)
 	sc.Endpoint = strings.TrimSuffix(sc.Endpoint, "/")
@@ -143,7 +143,7 @@ func TestListEndpointWithoutTrailingSlash(t *testing.T) {
 
 // A stub: the simulator's RepeatNextLink repeats the request's own marker; this link repeats one
 // marker across pages that each bring a new backup.
-func TestListRepeatedNextLinkFails(t *testing.T) {
+func TestClient_repeatedNextLinkFails(t *testing.T) {
 	requests := 0
 	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests++
@@ -166,7 +166,7 @@ func TestListRepeatedNextLinkFails(t *testing.T) {
 
 // A stub: it tells the first occurrence of a duplicate from a later one by fields that the
 // simulator's duplicates do not have.
-func TestListDuplicateIDsKeptOnce(t *testing.T) {
+func TestClient_duplicateIDsKeptOnce(t *testing.T) {
 	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("marker") == "" {
 			writeJSON(w, 200, `{"backups": [{"id": "a"}, {"id": "b"}, {"id": "a", "name": "second"}], "backups_links": [{"rel": "next", "href": "/?marker=b"}]}`)
@@ -190,7 +190,7 @@ func TestListDuplicateIDsKeptOnce(t *testing.T) {
 	}
 }
 
-func TestListLimit(t *testing.T) {
+func TestClient_limit(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
 		opts          vbs.ListOpts
@@ -227,7 +227,7 @@ func TestListLimit(t *testing.T) {
 }
 
 // A stub: duplicates within the first page, which the simulator never serves there.
-func TestListLimitWithDuplicatesAsksForTheRest(t *testing.T) {
+func TestClient_limitWithDuplicatesAsksForTheRest(t *testing.T) {
 	var limits []string
 	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limits = append(limits, r.URL.Query().Get("limit"))
@@ -244,7 +244,7 @@ func TestListLimitWithDuplicatesAsksForTheRest(t *testing.T) {
 }
 
 // A stub: a next link that lost the configured filters, which the simulator always copies.
-func TestListFiltersOnEveryRequest(t *testing.T) {
+func TestClient_filtersOnEveryRequest(t *testing.T) {
 	var qs []url.Values
 	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		qs = append(qs, r.URL.Query())
@@ -270,7 +270,7 @@ func TestListFiltersOnEveryRequest(t *testing.T) {
 }
 
 // A stub: an empty page with a next link, which the simulator writes only for a full page.
-func TestListEmptyPageWithNextLinkEnds(t *testing.T) {
+func TestClient_emptyPageWithNextLinkEnds(t *testing.T) {
 	requests := 0
 	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requests++
@@ -286,8 +286,8 @@ func TestListEmptyPageWithNextLinkEnds(t *testing.T) {
 	}
 }
 
-// TestListExactFitCostsOneEmptyPage: Cinder links a full last page to an empty one.
-func TestListExactFitCostsOneEmptyPage(t *testing.T) {
+// TestClient_exactFitCostsOneEmptyPage: Cinder links a full last page to an empty one.
+func TestClient_exactFitCostsOneEmptyPage(t *testing.T) {
 	sim, _ := simulator(t, 4, vbssim.Config{})
 	c, _ := simClient(t, sim)
 	ids, err := c.ListBackupIDs(context.Background(), vbs.ListOpts{PageSize: 2})
@@ -296,7 +296,7 @@ func TestListExactFitCostsOneEmptyPage(t *testing.T) {
 	}
 }
 
-func TestListContextCancelled(t *testing.T) {
+func TestClient_contextCancelled(t *testing.T) {
 	t.Run("before the first request", func(t *testing.T) {
 		sim, _ := simulator(t, 3, vbssim.Config{})
 		c, _ := simClient(t, sim)
@@ -348,7 +348,7 @@ func TestListContextCancelled(t *testing.T) {
 	})
 }
 
-func TestListAPIError(t *testing.T) {
+func TestClient_apiError(t *testing.T) {
 	sim, _ := simulator(t, 3, vbssim.Config{MaxLimit: 2})
 	sim.Inject(vbssim.Fault{Path: "/backups/detail", OnRequest: 2, Status: http.StatusBadRequest,
 		Body: `{"badRequest": {"code": 400, "message": "Invalid sort key"}}`})
@@ -372,7 +372,7 @@ func TestListAPIError(t *testing.T) {
 }
 
 // A stub: bodies that are no page at all, byte for byte.
-func TestListBadResponses(t *testing.T) {
+func TestClient_badResponses(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		contentType string
@@ -421,7 +421,7 @@ func TestListBadResponses(t *testing.T) {
 }
 
 // A stub: a connection cut after a chosen prefix of the body.
-func TestListConnectionCutMidBody(t *testing.T) {
+func TestClient_connectionCutMidBody(t *testing.T) {
 	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", "1000")
@@ -436,7 +436,7 @@ func TestListConnectionCutMidBody(t *testing.T) {
 	}
 }
 
-func TestListValidatesBeforeRequesting(t *testing.T) {
+func TestClient_validatesBeforeRequesting(t *testing.T) {
 	sim, _ := simulator(t, 1, vbssim.Config{})
 	c, _ := simClient(t, sim)
 	_, err := c.ListBackups(context.Background(), vbs.ListOpts{Status: "avail"})
@@ -445,7 +445,7 @@ func TestListValidatesBeforeRequesting(t *testing.T) {
 	}
 }
 
-func TestListUnreadableSummary(t *testing.T) {
+func TestClient_unreadableSummary(t *testing.T) {
 	sim, _ := simulator(t, 3, vbssim.Config{})
 	backups := sim.Backups()
 	backups[1].Override = map[string]json.RawMessage{"size": json.RawMessage(`"big"`)}
@@ -459,15 +459,15 @@ func TestListUnreadableSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Unreadable != 2 || res.FirstUnreadableID != "id-000001" ||
-		!slices.Equal(res.FirstUnreadableKeys, []string{"size", "service_metadata.progress"}) ||
-		!slices.Equal(res.UnreadableKeys, []string{"created_at", "service_metadata.progress", "size"}) {
-		t.Errorf("got %d %q %q %q", res.Unreadable, res.FirstUnreadableID, res.FirstUnreadableKeys, res.UnreadableKeys)
+	if u := res.Unreadable; u.Backups != 2 || u.Of != len(res.Backups) || u.FirstID != "id-000001" ||
+		!slices.Equal(u.FirstKeys, []string{"size", "service_metadata.progress"}) ||
+		!slices.Equal(u.Keys, []string{"created_at", "service_metadata.progress", "size"}) {
+		t.Errorf("got %d of %d %q %q %q", u.Backups, u.Of, u.FirstID, u.FirstKeys, u.Keys)
 	}
 }
 
-// TestListUsesTheServiceClient: gophercloud's token, microversion header and reauthentication apply.
-func TestListUsesTheServiceClient(t *testing.T) {
+// TestClient_usesTheServiceClient: gophercloud's token, microversion header and reauthentication apply.
+func TestClient_usesTheServiceClient(t *testing.T) {
 	sim, _ := simulator(t, 1, vbssim.Config{})
 	c, sc := simClient(t, sim)
 	sc.SetToken("stale")
@@ -486,7 +486,7 @@ func TestListUsesTheServiceClient(t *testing.T) {
 	}
 }
 
-func TestListLog(t *testing.T) {
+func TestClient_log(t *testing.T) {
 	sim, _ := simulator(t, 3, vbssim.Config{MaxLimit: 2})
 	c, _ := simClient(t, sim)
 	var logged []map[string]any
@@ -500,9 +500,9 @@ func TestListLog(t *testing.T) {
 	}
 }
 
-// TestEachPage hands the backups over a page at a time, in order: each page's new backups only,
+// TestClient_eachPage hands the backups over a page at a time, in order: each page's new backups only,
 // offset on the first request only, no page that added none, and stops at the limit.
-func TestEachPage(t *testing.T) {
+func TestClient_eachPage(t *testing.T) {
 	t.Run("offset and pages", func(t *testing.T) {
 		sim, all := simulator(t, 250, vbssim.Config{})
 		c, _ := simClient(t, sim)
@@ -590,12 +590,12 @@ func lens(pages [][]string) []int {
 	return n
 }
 
-// TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint serves the API document's own page, whose next
+// TestClient_followsTheAPIExamplesNextLinkOnTheEndpoint serves the API document's own page, whose next
 // link names a private address and a path that does not exist, and proves that the second request
 // goes to the configured endpoint's backups/detail with the link's marker: the test service client
 // fails the test on any attempt to dial an address that is not loopback. A stub: it serves the
 // document's own bytes.
-func TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
+func TestClient_followsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
 	example, err := os.ReadFile("testdata/v2_example.json")
 	if err != nil {
 		t.Fatal(err)
@@ -622,9 +622,9 @@ func TestListFollowsTheAPIExamplesNextLinkOnTheEndpoint(t *testing.T) {
 	}
 }
 
-// TestGetBackupChecksTheID: a server answering with another backup than the one asked for is an
+// TestClient_getBackupChecksTheID: a server answering with another backup than the one asked for is an
 // error. A stub: the simulator always answers with the backup asked for.
-func TestGetBackupChecksTheID(t *testing.T) {
+func TestClient_getBackupChecksTheID(t *testing.T) {
 	c := stub(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v3/p/backups/a%2Fb" && r.URL.RawPath != "/v3/p/backups/a%2Fb" {
 			writeJSON(w, http.StatusOK, `{"backup": {"id": "a/b"}}`)
@@ -640,10 +640,10 @@ func TestGetBackupChecksTheID(t *testing.T) {
 	}
 }
 
-// TestEnumsAgreeWithTheSimulator holds the client's enums, which the provider validates every
+// TestClient_enumsAgreeWithTheSimulator holds the client's enums, which the provider validates every
 // argument by, to the simulator's own view of the API: a status, sort key or direction that the
 // client added, lost or misspelt fails here, as does a page size that drifted.
-func TestEnumsAgreeWithTheSimulator(t *testing.T) {
+func TestClient_enumsAgreeWithTheSimulator(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		client, sim []string

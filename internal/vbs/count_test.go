@@ -12,9 +12,9 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbssim"
 )
 
-// TestTotalCountFromTheServer: from 3.45 the first request asks with_count=true and the page's
+// TestTotalCount_fromTheServer: from 3.45 the first request asks with_count=true and the page's
 // count is the listing's size, whatever limit keeps; no later request asks again.
-func TestTotalCountFromTheServer(t *testing.T) {
+func TestTotalCount_fromTheServer(t *testing.T) {
 	sim, _, _ := projectsSim(t, vbssim.Config{})
 	c := v3Client(t, sim, vbssim.DefaultToken, vbssim.DefaultMicroversion)
 	ctx := context.Background()
@@ -51,10 +51,10 @@ func TestTotalCountFromTheServer(t *testing.T) {
 	}
 }
 
-// TestTotalCountWithoutServerCount: before 3.45 with_count is never sent (Cinder would read it as
+// TestTotalCount_withoutServerCount: before 3.45 with_count is never sent (Cinder would read it as
 // a filter and list nothing); the count is the backups seen where every page was read from the
 // first, and nil where a limit, an offset or an early stop left some unseen.
-func TestTotalCountWithoutServerCount(t *testing.T) {
+func TestTotalCount_withoutServerCount(t *testing.T) {
 	sim, own, _ := projectsSim(t, vbssim.Config{})
 	c := v3Client(t, sim, vbssim.DefaultToken, "3.44")
 	ctx := context.Background()
@@ -88,9 +88,9 @@ func TestTotalCountWithoutServerCount(t *testing.T) {
 	}
 }
 
-// TestTotalCountEarlyStop: a walk that stops at the end of a page proving that no later backup can
+// TestTotalCount_earlyStop: a walk that stops at the end of a page proving that no later backup can
 // match (created_after, newest first) has not seen them all: nil.
-func TestTotalCountEarlyStop(t *testing.T) {
+func TestTotalCount_earlyStop(t *testing.T) {
 	sim, all := simulator(t, 9, vbssim.Config{MaxLimit: 3})
 	c := vbs.NewClient(vbs.NewTestServiceClient(t, sim.Endpoint("v3", vbssim.DefaultProjectID)+"/", vbssim.DefaultToken), vbs.API{Version: "v3"})
 	b, _ := sim.Backup(all[2])
@@ -104,9 +104,9 @@ func TestTotalCountEarlyStop(t *testing.T) {
 	}
 }
 
-// TestTotalCountUntrusted: a count that is not a whole number, or that is smaller than what the
+// TestTotalCount_untrusted: a count that is not a whole number, or that is smaller than what the
 // walk saw, is no count (stubs: the simulator counts right).
-func TestTotalCountUntrusted(t *testing.T) {
+func TestTotalCount_untrusted(t *testing.T) {
 	page := `{"backups": [{"id": "a"}, {"id": "b"}, {"id": "c"}], "count": %s}`
 	for count, want := range map[string]string{
 		`7`: "7", `3`: "3", `2`: "3", `-1`: "3", `"7"`: "3", `7.5`: "3", `null`: "3", `1e400`: "3", `{}`: "3",

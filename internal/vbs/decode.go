@@ -9,7 +9,7 @@ import (
 )
 
 // backupJSON is one backup as decoded: into a struct of small tolerant fields rather than a map,
-// because a read may hold 100,000 backups, and so that one odd value cannot fail a page.
+// because a read may hold very many backups, and so that one odd value cannot fail a page.
 type backupJSON struct {
 	ID                  textField            `json:"id"`
 	Name                textField            `json:"name"`
@@ -36,26 +36,27 @@ type backupJSON struct {
 	ServiceMetadata     serviceMetadataField `json:"service_metadata"`
 }
 
-// idOnly is a backup decoded for its id alone: listing ids then skips the rest of each backup.
-type idOnly struct {
+// idMember is a backup decoded for its id alone: listing ids then skips the rest of each backup.
+type idMember struct {
 	ID textField `json:"id"`
 }
 
-// apiOnly is a backup decoded for its id and the members of the API's own filters (apiFilters):
-// listing ids with those filters alone checks them again for little more than the ids cost.
-type apiOnly struct {
+// apiFilterMembers is a backup decoded for its id and the members of the API's own filters
+// (apiFilters): listing ids with those filters alone checks them again for little more than the
+// ids cost.
+type apiFilterMembers struct {
 	ID       textField `json:"id"`
 	Name     textField `json:"name"`
 	Status   textField `json:"status"`
 	VolumeID textField `json:"volume_id"`
 }
 
-func (j *backupJSON) backupID() (string, bool) { return idOf(&j.ID) }
-func (j *idOnly) backupID() (string, bool)     { return idOf(&j.ID) }
-func (j *apiOnly) backupID() (string, bool)    { return idOf(&j.ID) }
+func (j *backupJSON) backupID() (string, bool)       { return idOf(&j.ID) }
+func (j *idMember) backupID() (string, bool)         { return idOf(&j.ID) }
+func (j *apiFilterMembers) backupID() (string, bool) { return idOf(&j.ID) }
 
-// selected is what the API's filters read of the backup.
-func (j *apiOnly) selected() Backup {
+// partial is the backup with only the members of the API's filters set.
+func (j *apiFilterMembers) partial() Backup {
 	return Backup{ID: j.ID.v, Name: j.Name.ptr(), Status: j.Status.ptr(), VolumeID: j.VolumeID.ptr()}
 }
 
@@ -91,35 +92,9 @@ func (j *backupJSON) backup() Backup {
 		ServiceMetadata:     j.ServiceMetadata.parsed,
 	}
 	// The keys are the API's own (see Backup.Unreadable and UnreadableKeys).
-	checks := [...]struct {
-		key string
-		bad bool
-	}{
-		{"name", j.Name.bad},
-		{"status", j.Status.bad},
-		{"availability_zone", j.AvailabilityZone.bad},
-		{"volume_id", j.VolumeID.bad},
-		{"snapshot_id", j.SnapshotID.bad},
-		{"fail_reason", j.FailReason.bad},
-		{"container", j.Container.bad},
-		{"description", j.Description.bad},
-		{"size", j.Size.bad},
-		{"object_count", j.ObjectCount.bad},
-		{"created_at", j.CreatedAt.bad},
-		{"updated_at", j.UpdatedAt.bad},
-		{"data_timestamp", j.DataTimestamp.bad},
-		{"os-bak-tenant-attr:tenant_id", tenant == &j.TenantV2 && tenant.bad},
-		{"os-backup-project-attr:project_id", tenant == &j.ProjectV3 && tenant.bad},
-		{"has_dependent_backups", j.HasDependentBackups.bad},
-		{"is_incremental", j.IsIncremental.bad},
-		{"links", j.Links.bad},
-		{"metadata", j.Metadata.bad},
-		{"user_id", j.UserID.bad},
-		{"encryption_key_id", j.EncryptionKeyID.bad},
-	}
-	for _, c := range checks {
-		if c.bad {
-			b.Unreadable = append(b.Unreadable, c.key)
+	for i := range backupMembers {
+		if m := &backupMembers[i]; m.unreadable != nil && m.unreadable(j) {
+			b.Unreadable = append(b.Unreadable, m.key)
 		}
 	}
 	b.Incremental = incrementalOf(b.IsIncremental, b.ServiceMetadata)
@@ -139,15 +114,55 @@ func tenantOf(v2, v3 *textField) *textField {
 	return v3
 }
 
-// unreadableKeys are the keys that Backup.Unreadable can hold: every member of backupJSON but the
-// id (a backup without a readable one is an error), the keys of description's document, those of
-// service_metadata's and the withheld text.
+// backupMembers are the members of a backup as the API names them, in the order of backupJSON's
+// fields (TestBackupMembers_followBackupJSON holds them to its tags): the one list from which the
+// checks of unreadable values, the keys of Backup.Unreadable and what a selection reads derive.
+var backupMembers = []struct {
+	key string
+	// unreadable reports whether the member's value in a full decode could not be read; nil for the
+	// id (a backup without a readable one is an error) and for service_metadata, whose keys
+	// parseServiceMetadata reports one by one.
+	unreadable func(*backupJSON) bool
+	// selection is where selectionMembers keeps the member; nil for a member no selection reads.
+	selection func(*selectionMembers) json.Unmarshaler
+}{
+	{"id", nil, func(j *selectionMembers) json.Unmarshaler { return &j.id }},
+	{"name", func(j *backupJSON) bool { return j.Name.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.name }},
+	{"status", func(j *backupJSON) bool { return j.Status.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.status }},
+	{"availability_zone", func(j *backupJSON) bool { return j.AvailabilityZone.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.zone }},
+	{"volume_id", func(j *backupJSON) bool { return j.VolumeID.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.volumeID }},
+	{"snapshot_id", func(j *backupJSON) bool { return j.SnapshotID.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.snapshotID }},
+	{"fail_reason", func(j *backupJSON) bool { return j.FailReason.bad }, nil},
+	{"container", func(j *backupJSON) bool { return j.Container.bad }, nil},
+	{"description", func(j *backupJSON) bool { return j.Description.bad }, nil},
+	{"size", func(j *backupJSON) bool { return j.Size.bad }, nil},
+	{"object_count", func(j *backupJSON) bool { return j.ObjectCount.bad }, nil},
+	{"created_at", func(j *backupJSON) bool { return j.CreatedAt.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.createdAt }},
+	{"updated_at", func(j *backupJSON) bool { return j.UpdatedAt.bad }, nil},
+	{"data_timestamp", func(j *backupJSON) bool { return j.DataTimestamp.bad }, nil},
+	// Of the two members that name a project, only the one read can be unreadable (see tenantOf).
+	{"os-bak-tenant-attr:tenant_id", func(j *backupJSON) bool { return tenantOf(&j.TenantV2, &j.ProjectV3) == &j.TenantV2 && j.TenantV2.bad },
+		func(j *selectionMembers) json.Unmarshaler { return &j.tenantV2 }},
+	{"os-backup-project-attr:project_id", func(j *backupJSON) bool {
+		return tenantOf(&j.TenantV2, &j.ProjectV3) == &j.ProjectV3 && j.ProjectV3.bad
+	},
+		func(j *selectionMembers) json.Unmarshaler { return &j.projectV3 }},
+	{"has_dependent_backups", func(j *backupJSON) bool { return j.HasDependentBackups.bad }, nil},
+	{"is_incremental", func(j *backupJSON) bool { return j.IsIncremental.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.isIncremental }},
+	{"links", func(j *backupJSON) bool { return j.Links.bad }, nil},
+	{"metadata", func(j *backupJSON) bool { return j.Metadata.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.metadata }},
+	{"user_id", func(j *backupJSON) bool { return j.UserID.bad }, nil},
+	{"encryption_key_id", func(j *backupJSON) bool { return j.EncryptionKeyID.bad }, nil},
+	{"service_metadata", nil, func(j *selectionMembers) json.Unmarshaler { return &j.serviceMetadata }},
+}
+
+// unreadableKeys are the keys that Backup.Unreadable can hold: every member of a backup but the
+// id, the keys of description's document, those of service_metadata's and the withheld text.
 func unreadableKeys() []string {
 	var keys []string
-	t := reflect.TypeFor[backupJSON]()
-	for i := range t.NumField() {
-		if key := t.Field(i).Tag.Get("json"); key != "id" {
-			keys = append(keys, key)
+	for _, m := range backupMembers {
+		if m.key != "id" {
+			keys = append(keys, m.key)
 		}
 	}
 	for _, key := range descriptionKeys {
@@ -171,11 +186,11 @@ func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 // decodePage reads one page of backups, handing each one to yield as soon as it is decoded, with
 // its index in the page, and returns how many the page held and the href of its next link ("" when
 // there is none). The backups are decoded one at a time, rather than the page into a slice, so that
-// a page costs a few times its bytes whatever it holds: a backup decodes into about 700 bytes, and
-// a page of 10,000 tiny duplicates (10 bytes each) would otherwise cost 80 times its size. When
-// yield reports that it kept the backup, the next one is decoded into a new T; otherwise the same
-// T is reused. The error says what is wrong with the body; the caller adds where it came from.
-func decodePage[T any, P listed[T]](body []byte, yield func(i int, b P) (kept bool, err error)) (int, string, error) {
+// a page costs a few times its bytes whatever it holds: a decoded backup is far larger than the
+// smallest text a server can send for one, so a page of tiny duplicates would otherwise cost many
+// times its size. When yield reports that it kept the backup, the next one is decoded into a new T;
+// otherwise the same T is reused. The error says what is wrong with the body; the caller adds where it came from.
+func decodePage[T any, P decodedBackup[T]](body []byte, yield func(i int, b P) (kept bool, err error)) (int, string, error) {
 	if !validJSON(body) {
 		// encoding/json says what is wrong and where; it checks the whole body before decoding any.
 		err := json.Unmarshal(body, new(skipValue))
@@ -235,7 +250,7 @@ func decodePage[T any, P listed[T]](body []byte, yield func(i int, b P) (kept bo
 
 // decodeBackupList reads the value of "backups", counting its elements in n; it reports false for
 // null, which is no list.
-func decodeBackupList[T any, P listed[T]](dec *json.Decoder, n *int, yield func(int, P) (bool, error)) (bool, error) {
+func decodeBackupList[T any, P decodedBackup[T]](dec *json.Decoder, n *int, yield func(int, P) (bool, error)) (bool, error) {
 	tok, err := dec.Token()
 	switch {
 	case err != nil:
@@ -290,45 +305,56 @@ func jsonKind(tok json.Token) string {
 	return "number"
 }
 
-// lazyJSON is a backup decoded for what a selection reads and nothing else: listing ids skips the
-// rest of each backup. service_metadata, the costly part, is kept as text and parsed only where
-// incremental needs it.
-type lazyJSON struct {
+// selectionMembers is a backup decoded for what a selection reads (the members of backupMembers
+// with a selection field) and nothing else: listing ids skips the rest of each backup.
+// service_metadata, the costly part, is kept as text and parsed only where incremental needs it.
+type selectionMembers struct {
 	id, name, snapshotID, zone textField
 	status, volumeID           textField // the API's own filters, which the walk checks again
 	createdAt                  timeField
 	metadata                   mapField
 	isIncremental              boolField
-	serviceMetadata            []byte // raw JSON
+	serviceMetadata            rawField
 	tenantV2, projectV3        textField
 }
 
-func (j *lazyJSON) backupID() (string, bool) { return idOf(&j.id) }
+func (j *selectionMembers) backupID() (string, bool) { return idOf(&j.id) }
 
-func (j *lazyJSON) UnmarshalJSON(raw []byte) error {
-	*j = lazyJSON{}
-	return j.scan(raw, false)
+func (j *selectionMembers) UnmarshalJSON(raw []byte) error {
+	*j = selectionMembers{}
+	return j.scan(raw)
 }
 
-// lazyKeys are the members a selection reads, as backupJSON names them, and as bytes for folding.
+// rawField is a member kept as its JSON text, copied: encoding/json does not let an Unmarshaler
+// keep its input.
+type rawField []byte
+
+func (f *rawField) UnmarshalJSON(raw []byte) error {
+	*f = bytes.Clone(raw)
+	return nil
+}
+
+// selectionKeys are the members a selection reads, as backupMembers names them, and as bytes for
+// folding; selectionFields are where selectionMembers keeps each, in the same order.
 var (
-	lazyKeys = []string{"id", "name", "status", "volume_id", "snapshot_id", "availability_zone", "created_at", "metadata",
-		"is_incremental", "service_metadata", "os-bak-tenant-attr:tenant_id", "os-backup-project-attr:project_id"}
-	lazyKeyBytes = func() [][]byte {
-		b := make([][]byte, len(lazyKeys))
-		for i, k := range lazyKeys {
-			b[i] = []byte(k)
+	selectionKeys, selectionKeyBytes, selectionFields = func() ([]string, [][]byte, []func(*selectionMembers) json.Unmarshaler) {
+		var keys []string
+		var folded [][]byte
+		var fields []func(*selectionMembers) json.Unmarshaler
+		for _, m := range backupMembers {
+			if m.selection != nil {
+				keys, folded, fields = append(keys, m.key), append(folded, []byte(m.key)), append(fields, m.selection)
+			}
 		}
-		return b
+		return keys, folded, fields
 	}()
 )
 
 // scan reads the members a selection needs with the package's scanner (raw is valid JSON, which
 // encoding/json checked before handing it over), as encoding/json would decode them into
 // backupJSON: keys match case-insensitively, the last of repeated keys wins, null is no backup at
-// all, and a value other than an object is the same type error. Unless owned, raw is encoding/json's,
-// which an Unmarshaler must not keep, and service_metadata is copied.
-func (j *lazyJSON) scan(raw []byte, owned bool) error {
+// all, and a value other than an object is the same type error.
+func (j *selectionMembers) scan(raw []byte) error {
 	raw = bytes.TrimSpace(raw)
 	switch {
 	case string(raw) == "null":
@@ -338,59 +364,35 @@ func (j *lazyJSON) scan(raw []byte, owned bool) error {
 		if kind == "" {
 			kind = "number"
 		}
-		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[lazyJSON]()}
+		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[selectionMembers]()}
 	}
 	for key, v := range each(raw) {
-		switch lazyKey(key) {
-		case "id":
-			_ = j.id.UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
-		case "name":
-			_ = j.name.UnmarshalJSON(v)
-		case "status":
-			_ = j.status.UnmarshalJSON(v)
-		case "volume_id":
-			_ = j.volumeID.UnmarshalJSON(v)
-		case "snapshot_id":
-			_ = j.snapshotID.UnmarshalJSON(v)
-		case "availability_zone":
-			_ = j.zone.UnmarshalJSON(v)
-		case "created_at":
-			_ = j.createdAt.UnmarshalJSON(v)
-		case "metadata":
-			_ = j.metadata.UnmarshalJSON(v)
-		case "is_incremental":
-			_ = j.isIncremental.UnmarshalJSON(v)
-		case "service_metadata":
-			if j.serviceMetadata = v; !owned {
-				j.serviceMetadata = bytes.Clone(v)
-			}
-		case "os-bak-tenant-attr:tenant_id":
-			_ = j.tenantV2.UnmarshalJSON(v)
-		case "os-backup-project-attr:project_id":
-			_ = j.projectV3.UnmarshalJSON(v)
+		if i := selectionKey(key); i >= 0 {
+			_ = selectionFields[i](j).UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
 		}
 	}
 	return nil
 }
 
-// lazyKey is the member of lazyKeys that key names as encoding/json matches names (exactly, else
-// by Unicode case folding), "" for none.
-func lazyKey(key []byte) string {
-	for _, k := range lazyKeys {
+// selectionKey is the index in selectionKeys of the member that key names as encoding/json matches
+// names (exactly, else by Unicode case folding), -1 for none.
+func selectionKey(key []byte) int {
+	for i, k := range selectionKeys {
 		if string(key) == k { // no conversion is allocated for a comparison
-			return k
+			return i
 		}
 	}
-	for i, k := range lazyKeyBytes {
+	for i, k := range selectionKeyBytes {
 		if bytes.EqualFold(key, k) {
-			return lazyKeys[i]
+			return i
 		}
 	}
-	return ""
+	return -1
 }
 
-// selected is what the selection reads of the backup; incremental asks for Backup.Incremental.
-func (j *lazyJSON) selected(incremental bool) Backup {
+// partial is the backup with only what a selection reads set; incremental asks for
+// Backup.Incremental.
+func (j *selectionMembers) partial(incremental bool) Backup {
 	b := Backup{
 		ID: j.id.v, Name: j.name.ptr(), Status: j.status.ptr(), VolumeID: j.volumeID.ptr(),
 		SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
@@ -407,19 +409,20 @@ func (j *lazyJSON) selected(incremental bool) Backup {
 	return b
 }
 
-// keptJSON is a lazyJSON with its text kept, so that only the backups selected are decoded in full.
-type keptJSON struct {
-	lazyJSON
+// selectionMembersAndText is a backup's selectionMembers with its whole text kept, so that only the
+// backups selected are decoded in full.
+type selectionMembersAndText struct {
+	selectionMembers
 	raw []byte // a copy: encoding/json does not let an Unmarshaler keep its input
 }
 
-func (j *keptJSON) UnmarshalJSON(raw []byte) error {
-	*j = keptJSON{raw: bytes.Clone(raw)}
-	return j.scan(j.raw, true)
+func (j *selectionMembersAndText) UnmarshalJSON(raw []byte) error {
+	*j = selectionMembersAndText{raw: bytes.Clone(raw)}
+	return j.scan(j.raw)
 }
 
 // full decodes the whole backup, as a listing does.
-func (j *keptJSON) full() *Backup {
+func (j *selectionMembersAndText) full() *Backup {
 	var d backupJSON
 	_ = json.Unmarshal(j.raw, &d) // valid JSON, and no field of backupJSON fails to decode
 	b := d.backup()

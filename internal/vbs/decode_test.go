@@ -22,7 +22,7 @@ func decodeBackups(t *testing.T, body []byte) ([]Backup, string) {
 	return backups, next
 }
 
-func TestDecodeAPIExampleV2(t *testing.T) {
+func TestDecode_apiExampleV2(t *testing.T) {
 	backups, next := decodeBackups(t, readTestdata(t, "v2_example.json"))
 	if len(backups) != 3 {
 		t.Fatalf("got %d backups, want 3", len(backups))
@@ -65,7 +65,7 @@ func TestDecodeAPIExampleV2(t *testing.T) {
 	}
 }
 
-func TestDecodeV3(t *testing.T) {
+func TestDecode_v3(t *testing.T) {
 	backups, next := decodeBackups(t, readTestdata(t, "v3_example.json"))
 	if len(backups) != 1 || !strings.Contains(next, "marker=5c2ff5e0") {
 		t.Fatalf("got %d backups, next %q", len(backups), next)
@@ -112,7 +112,7 @@ func TestDecodeV3(t *testing.T) {
 	}
 }
 
-func TestDecodeUnreadableValues(t *testing.T) {
+func TestDecode_unreadableValues(t *testing.T) {
 	body := `{"backups": [{"id": "b1", "name": ["x"], "size": "big", "object_count": "3", "created_at": "soon",
 		"updated_at": "", "is_incremental": "perhaps", "has_dependent_backups": "True", "links": "none",
 		"metadata": "none", "os-backup-project-attr:project_id": {}, "description": "{\"DESC\": 1",
@@ -135,14 +135,14 @@ func TestDecodeUnreadableValues(t *testing.T) {
 	}
 }
 
-func TestDecodeTenantV2WinsOverV3(t *testing.T) {
+func TestDecode_tenantV2WinsOverV3(t *testing.T) {
 	backups, _ := decodeBackups(t, []byte(`{"backups": [{"id": "b", "os-bak-tenant-attr:tenant_id": "v2", "os-backup-project-attr:project_id": "v3"}]}`))
 	if deref(backups[0].TenantID) != "v2" {
 		t.Errorf("tenant: %v", deref(backups[0].TenantID))
 	}
 }
 
-func TestDecodePageErrors(t *testing.T) {
+func TestDecodePage_errors(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{``, "not valid JSON: unexpected end of JSON input"},
 		{`{"backups": [{"id": "a"}`, "not valid JSON: unexpected end of JSON input"},
@@ -158,15 +158,15 @@ func TestDecodePageErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.body, err, tc.want)
 		}
-		_, _, err = decodeAll[idOnly]([]byte(tc.body))
+		_, _, err = decodeAll[idMember]([]byte(tc.body))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ids %q: got %v, want %q", tc.body, err, tc.want)
 		}
 	}
 }
 
-func TestDecodePageIDs(t *testing.T) {
-	items, next, err := decodeAll[idOnly](readTestdata(t, "v2_example.json"))
+func TestDecodePage_ids(t *testing.T) {
+	items, next, err := decodeAll[idMember](readTestdata(t, "v2_example.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,11 +181,11 @@ func TestDecodePageIDs(t *testing.T) {
 	}
 }
 
-func TestBackupID(t *testing.T) {
+func TestDecode_backupID(t *testing.T) {
 	for body, want := range map[string]bool{
 		`{"id": "a"}`: true, `{"id": 5}`: true, `{"id": ""}`: false, `{"id": null}`: false, `{}`: false, `{"id": {}}`: false,
 	} {
-		items, _, err := decodeAll[idOnly]([]byte(`{"backups": [` + body + `]}`))
+		items, _, err := decodeAll[idMember]([]byte(`{"backups": [` + body + `]}`))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,11 +195,11 @@ func TestBackupID(t *testing.T) {
 	}
 }
 
-// TestUnreadableKeysAreWhatTheDecoderReports holds UnreadableKeys to the decoder both ways: every
+// TestUnreadableKeys_areWhatTheDecoderReports holds UnreadableKeys to the decoder both ways: every
 // key is reported for a value of the wrong kind (a list), and the keys of service_metadata are
 // exactly the documented ones of fullServiceMetadata, those not kept in Extra. FuzzDecodePage
 // checks that nothing outside UnreadableKeys is ever reported.
-func TestUnreadableKeysAreWhatTheDecoderReports(t *testing.T) {
+func TestUnreadableKeys_areWhatTheDecoderReports(t *testing.T) {
 	wrong := map[string]any{"id": "b1"}
 	var smKeys []string
 	for _, key := range UnreadableKeys {
@@ -251,18 +251,18 @@ func TestUnreadableKeysAreWhatTheDecoderReports(t *testing.T) {
 	}
 }
 
-// TestLazyDecodeAgreesWithFullDecode: what the selection decodes of a backup equals the same fields
+// TestSelectionMembers_agreeWithFullDecode: what the selection decodes of a backup equals the same fields
 // of the full decode, for the API example and for a backup with every field.
-func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
+func TestSelectionMembers_agreeWithFullDecode(t *testing.T) {
 	full := pageJSON(t, "", "a", "b")
 	for _, body := range [][]byte{readTestdata(t, "v2_example.json"), full} {
-		lazy, _, err := decodeAll[keptJSON](body)
+		lazy, _, err := decodeAll[selectionMembersAndText](body)
 		if err != nil {
 			t.Fatal(err)
 		}
 		decoded, _ := decodeBackups(t, body)
 		for i := range lazy {
-			got, want := lazy[i].selected(true), decoded[i]
+			got, want := lazy[i].partial(true), decoded[i]
 			sel := Backup{ID: want.ID, Name: want.Name, Status: want.Status, VolumeID: want.VolumeID, SnapshotID: want.SnapshotID, AvailabilityZone: want.AvailabilityZone,
 				CreatedAt: want.CreatedAt, Metadata: want.Metadata, IsIncremental: want.IsIncremental, Incremental: want.Incremental,
 				TenantID: want.TenantID}
@@ -272,6 +272,21 @@ func TestLazyDecodeAgreesWithFullDecode(t *testing.T) {
 			if f := lazy[i].full(); !reflect.DeepEqual(*f, want) {
 				t.Errorf("backup %d: full %+v\nwant %+v", i, *f, want)
 			}
+		}
+	}
+}
+
+// TestBackupMembers_followBackupJSON: the table of members names each field of backupJSON by its
+// tag, in order, so that encoding/json's full decode and the table's checks and selection read the
+// same members.
+func TestBackupMembers_followBackupJSON(t *testing.T) {
+	typ := reflect.TypeFor[backupJSON]()
+	if typ.NumField() != len(backupMembers) {
+		t.Fatalf("backupJSON has %d fields, backupMembers %d rows", typ.NumField(), len(backupMembers))
+	}
+	for i, m := range backupMembers {
+		if tag := typ.Field(i).Tag.Get("json"); tag != m.key {
+			t.Errorf("row %d is %q, field %s is %q", i, m.key, typ.Field(i).Name, tag)
 		}
 	}
 }

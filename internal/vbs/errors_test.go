@@ -11,7 +11,7 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
 )
 
-func TestServerMessage(t *testing.T) {
+func TestAPIError_serverMessage(t *testing.T) {
 	for _, tc := range []struct{ body, code, message string }{
 		{`{"badRequest": {"code": 400, "message": "Invalid sort key"}}`, "", "Invalid sort key"},
 		{`{"itemNotFound": {"code": 404, "message": "Backup x could not be found."}}`, "", "Backup x could not be found."},
@@ -33,7 +33,7 @@ func TestServerMessage(t *testing.T) {
 	}
 }
 
-func TestRequestErrorFromGophercloud(t *testing.T) {
+func TestAPIError_requestErrorFromGophercloud(t *testing.T) {
 	cause := gophercloud.ErrUnexpectedResponseCode{
 		URL: "http://127.0.0.1:1/v3/p/backups/detail", Method: "GET", Expected: []int{200}, Actual: 401,
 		Body:           []byte(`{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: verify aksk signature fail"}`),
@@ -56,7 +56,7 @@ func TestRequestErrorFromGophercloud(t *testing.T) {
 	}
 }
 
-func TestAPIErrorBodyFallback(t *testing.T) {
+func TestAPIError_bodyFallback(t *testing.T) {
 	body := "<html>\r\n<head><title>502 Bad Gateway</title></head>\x00\xff" + strings.Repeat("x", 500)
 	e := newAPIError(1, "http://127.0.0.1:1/x", 502, http.Header{"X-Compute-Request-Id": {"c-1"}}, []byte(body), nil)
 	if !strings.HasPrefix(e.Message, "<html> <head><title>502 Bad Gateway</title></head> ?xxx") || !strings.HasSuffix(e.Message, "x…") || len(e.Message) > trust.MaxTextBytes+10 {
@@ -67,7 +67,7 @@ func TestAPIErrorBodyFallback(t *testing.T) {
 	}
 }
 
-func TestPrintableMasksSecrets(t *testing.T) {
+func TestAPIError_printableMasksSecrets(t *testing.T) {
 	for _, body := range []string{
 		`{"backups": [{"id": "a", "service_metadata": "{\"DL\": 1, \"VK\": \"0123456789abcdef\"}"`,
 		`{"backups": [{"id": "a", "service_metadata": {"VK": "0123456789abcdef"}`,

@@ -84,7 +84,7 @@ func (c *Client) checkMetadata(f *Filter) error {
 // asks for and the field of a backup it selects on. What a server returns is a claim: a proxy, a
 // gateway or an older release may ignore a filter, so the walk checks each one set again on every
 // backup. Another API filter is one more row here, and its member for the decoders that select
-// (lazyJSON's lazyKeys, and apiOnly) to read.
+// (selectionMembers, and apiFilterMembers) to read.
 var apiFilters = []apiFilter{
 	{"name", func(o *ListOpts) string { return o.Name }, func(b *Backup) *string { return b.Name }},
 	{"status", func(o *ListOpts) string { return o.Status }, func(b *Backup) *string { return b.Status }},
@@ -179,12 +179,13 @@ func (c *Client) newSelection(opts *ListOpts, newest bool) (*selection, error) {
 	return s, nil
 }
 
-// judge is called with each backup of the walk, in the order the server returned them, and reports
-// whether b matches: the API's filters and the client's.
-func (s *selection) judge(b *Backup) bool {
+// match is called with each backup of the walk, in the order the server returned them, and reports
+// whether b matches: the API's filters and the client's. It notes what the walk tells of b: its
+// place in the order of created_at, the filters and project it fails.
+func (s *selection) match(b *Backup) bool {
 	s.pageBackups++
 	if s.byCreated {
-		s.judgeOrder(b)
+		s.noteOrder(b)
 	}
 	strays := s.projects.strays.Count
 	api := s.apiMatch(b)
@@ -201,8 +202,8 @@ func (s *selection) judge(b *Backup) bool {
 	return true
 }
 
-// judgeOrder notes where b stands in the order of created_at, and the first backup out of it.
-func (s *selection) judgeOrder(b *Backup) {
+// noteOrder notes where b stands in the order of created_at, and the first backup out of it.
+func (s *selection) noteOrder(b *Backup) {
 	t := b.CreatedAt
 	if t == nil {
 		s.pageUndated = true

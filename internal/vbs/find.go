@@ -6,17 +6,11 @@ import "context"
 type FindResult struct {
 	// Backup is the one selected; nil when nothing matched.
 	Backup *Backup
-	// Other is a second match, when more than one matched and the most recent was not asked for:
-	// the selection is ambiguous, and the walk stopped there.
-	Other *Backup
-	// Pages is how many pages were requested.
-	Pages int
-	// Unsorted is as ListSummary.Unsorted.
-	Unsorted string
-	// Unfiltered is as ListSummary.Unfiltered.
-	Unfiltered []FilterMiss
-	// Strays is as ListSummary.Strays.
-	Strays ProjectStrays
+	// SecondMatch is another backup that matched, when more than one did and the most recent was
+	// not asked for: the selection is ambiguous, and the walk stopped there.
+	SecondMatch *Backup
+	// WalkSummary tells of the walk; its Unreadable is of Backup alone.
+	WalkSummary
 }
 
 // FindBackup selects one backup of the listing that opts select (their sort, offset, limit and
@@ -25,8 +19,8 @@ type FindResult struct {
 // backup newer (see selection); otherwise it stops at the second match, which makes the selection
 // ambiguous.
 //
-// It decodes of each backup only what the selection reads (see lazyJSON), and a backup in full only
-// once it matches: finding one backup among 100,000 then costs about what listing their ids does.
+// It decodes of each backup only what the selection reads (see selectionMembers), and a backup in full only
+// once it matches: finding one backup among many then costs about what listing their ids does.
 func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*FindResult, error) {
 	opts.SortKey, opts.SortDir, opts.Offset, opts.PageSize, opts.Limit = "", "", 0, 0, 0
 	if newest {
@@ -40,9 +34,9 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 	}
 	incremental := opts.Filter.Incremental != nil
 	res := &FindResult{}
-	pages, err := walk(ctx, c, opts, func(j *keptJSON) bool {
-		light := j.selected(incremental)
-		if !sel.judge(&light) {
+	pages, err := walk(ctx, c, opts, func(j *selectionMembersAndText) bool {
+		partial := j.partial(incremental)
+		if !sel.match(&partial) {
 			return false
 		}
 		b := j.full()
@@ -53,14 +47,17 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 			if newer(b, res.Backup) {
 				res.Backup = b
 			}
-		case res.Other == nil:
-			res.Other = b
+		case res.SecondMatch == nil:
+			res.SecondMatch = b
 		}
 		return true
 	}, func(int) (bool, error) { return sel.endPage() }, nil)
 	if err != nil {
 		return nil, err
 	}
-	res.Pages, res.Unsorted, res.Unfiltered, res.Strays = pages, sel.unsorted, sel.misses(), sel.projects.strays
+	res.WalkSummary = sel.summary(pages, &opts, nil)
+	if res.Backup != nil {
+		res.Unreadable.Add(res.Backup)
+	}
 	return res, nil
 }

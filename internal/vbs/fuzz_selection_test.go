@@ -389,7 +389,7 @@ func FuzzSelection(f *testing.F) {
 			var res *FindResult
 			if res, err = c.FindBackup(ctx, o.ListOpts, o.mode == 2); err == nil {
 				got = outcome{unsorted: res.Unsorted, unfiltered: res.Unfiltered}
-				for _, b := range []*Backup{res.Backup, res.Other} {
+				for _, b := range []*Backup{res.Backup, res.SecondMatch} {
 					if b != nil {
 						got.ids = append(got.ids, b.ID)
 					}

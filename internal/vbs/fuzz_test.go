@@ -35,23 +35,23 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, next, err := decodeAll[backupJSON](body)
-		ids, nextIDs, errIDs := decodeAll[idOnly](body)
+		ids, nextIDs, errIDs := decodeAll[idMember](body)
 		if (err == nil) != (errIDs == nil) || next != nextIDs {
 			t.Fatalf("full and ids-only decoding disagree: %v / %v, %q / %q", err, errIDs, next, nextIDs)
 		}
 		// What a selection decodes (vbs_backup_ids, vbs_backup) agrees with the full decode.
-		kept, nextKept, errKept := decodeAll[keptJSON](body)
+		kept, nextKept, errKept := decodeAll[selectionMembersAndText](body)
 		if fmt.Sprint(err) != fmt.Sprint(errKept) || next != nextKept || len(kept) != len(items) {
 			t.Fatalf("full and selection decoding disagree: %v / %v, %q / %q", err, errKept, next, nextKept)
 		}
-		// What listing ids with the API's filters alone decodes (apiOnly) agrees too.
-		api, nextAPI, errAPI := decodeAll[apiOnly](body)
+		// What listing ids with the API's filters alone decodes (apiFilterMembers) agrees too.
+		api, nextAPI, errAPI := decodeAll[apiFilterMembers](body)
 		if fmt.Sprint(err) != fmt.Sprint(errAPI) || next != nextAPI || len(api) != len(items) {
 			t.Fatalf("full and API-filter decoding disagree: %v / %v, %q / %q", err, errAPI, next, nextAPI)
 		}
 		for i := range api {
 			b := items[i].backup()
-			if got, want := api[i].selected(), (Backup{ID: b.ID, Name: b.Name, Status: b.Status, VolumeID: b.VolumeID}); !reflect.DeepEqual(got, want) {
+			if got, want := api[i].partial(), (Backup{ID: b.ID, Name: b.Name, Status: b.Status, VolumeID: b.VolumeID}); !reflect.DeepEqual(got, want) {
 				t.Fatalf("backup %d: API filters decoded %+v, full %+v", i, got, want)
 			}
 		}
@@ -60,7 +60,7 @@ func FuzzDecodePage(f *testing.F) {
 			want := Backup{ID: b.ID, Name: b.Name, Status: b.Status, VolumeID: b.VolumeID, SnapshotID: b.SnapshotID, AvailabilityZone: b.AvailabilityZone,
 				CreatedAt: b.CreatedAt, Metadata: b.Metadata, IsIncremental: b.IsIncremental, Incremental: b.Incremental,
 				TenantID: b.TenantID}
-			if got := kept[i].selected(true); !reflect.DeepEqual(got, want) {
+			if got := kept[i].partial(true); !reflect.DeepEqual(got, want) {
 				t.Fatalf("backup %d: selection decoded %+v, full %+v", i, got, want)
 			}
 			if got := kept[i].full(); !reflect.DeepEqual(*got, b) {

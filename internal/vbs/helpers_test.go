@@ -105,7 +105,7 @@ func deref[T any](p *T) any {
 }
 
 // decodeAll decodes a page as the walk does, keeping every backup.
-func decodeAll[T any, P listed[T]](body []byte) ([]T, string, error) {
+func decodeAll[T any, P decodedBackup[T]](body []byte) ([]T, string, error) {
 	var items []T
 	_, next, err := decodePage(body, func(_ int, b P) (bool, error) {
 		items = append(items, *b)

@@ -81,8 +81,8 @@ const MaskedVolumeKey = "(sensitive)"
 // maskVolumeKeys replaces the value of every VK member of the valid JSON doc, at any depth and
 // however escapes spell its name, with MaskedVolumeKey, keeping every other byte as it was. The
 // raw text must not carry the secret: marking it sensitive instead would put a sensitive value in
-// every backup, and Terraform's cost of those grows with the square of their number (a plan of
-// 10,000 backups took minutes). It returns doc itself when there is nothing to mask.
+// every backup, and Terraform's cost of those grows with the square of their number. It
+// returns doc itself when there is nothing to mask.
 func maskVolumeKeys(doc []byte) []byte {
 	var out []byte
 	last := 0

@@ -15,7 +15,7 @@ func quoted(s string) string { return strconv.Quote(s) }
 // apiExampleServiceMetadata is service_metadata verbatim from the API's own example response.
 const apiExampleServiceMetadata = ` {"bootable": false, "backupurl": "58d94782-6509-45ad-9442-970d2a005050", "BackupSize": 0, "progress": "0", "snap_id": "665e411f5d87431ca98c199fbd4a64fd", "Type": 0} `
 
-func TestParseServiceMetadataAPIExample(t *testing.T) {
+func TestParseServiceMetadata_apiExample(t *testing.T) {
 	raw, _ := json.Marshal(apiExampleServiceMetadata)
 	text, sm, bad := parseServiceMetadata(raw)
 	if text == nil || *text != apiExampleServiceMetadata {
@@ -38,7 +38,7 @@ func TestParseServiceMetadataAPIExample(t *testing.T) {
 	}
 }
 
-func TestParseServiceMetadataEveryKey(t *testing.T) {
+func TestParseServiceMetadata_everyKey(t *testing.T) {
 	_, sm, bad := parseServiceMetadata([]byte(quoted(fullServiceMetadata)))
 	if bad != nil {
 		t.Errorf("unreadable: %v", bad)
@@ -69,7 +69,7 @@ func TestParseServiceMetadataEveryKey(t *testing.T) {
 	}
 }
 
-func TestParseServiceMetadataCodes(t *testing.T) {
+func TestParseServiceMetadata_codes(t *testing.T) {
 	for _, tc := range []struct {
 		in                 string
 		dedup, compressed  any
@@ -107,7 +107,7 @@ func TestParseServiceMetadataCodes(t *testing.T) {
 	}
 }
 
-func TestParseServiceMetadataValues(t *testing.T) {
+func TestParseServiceMetadata_values(t *testing.T) {
 	in := `{"progress": "abc", "AT": true, "bootable": "yes", "VK": {"a": 1}, "CS": "", "VT": null,
 		"BT": "3", "SS": 1.5, "OMID": 12, "x": false, "y": {"a": [1, 2]}, "z": null, "w": "s"}`
 	_, sm, bad := parseServiceMetadata([]byte(in)) // an object, not a string: tolerated
@@ -129,7 +129,7 @@ func TestParseServiceMetadataValues(t *testing.T) {
 	}
 }
 
-func TestParseServiceMetadataShapes(t *testing.T) {
+func TestParseServiceMetadata_shapes(t *testing.T) {
 	for _, tc := range []struct {
 		name, raw string
 		text      any
@@ -154,7 +154,7 @@ func TestParseServiceMetadataShapes(t *testing.T) {
 	}
 }
 
-func TestParseDescription(t *testing.T) {
+func TestParseDescription_documents(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   *string
@@ -208,9 +208,9 @@ func fmtValue(v reflect.Value) string {
 	return string(b)
 }
 
-// TestServiceMetadataMasksVolumeKey: the raw text keeps every byte but the volume key's value,
+// TestServiceMetadata_masksVolumeKey: the raw text keeps every byte but the volume key's value,
 // which only ServiceMetadata.VolumeKey holds.
-func TestServiceMetadataMasksVolumeKey(t *testing.T) {
+func TestServiceMetadata_masksVolumeKey(t *testing.T) {
 	const vk = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 	cases := []struct{ raw, text string }{
 		{`" {\"DL\": 1, \"VK\": \"` + vk + `\", \"bootable\": true} "`, ` {"DL": 1, "VK": "(sensitive)", "bootable": true} `},
@@ -236,10 +236,10 @@ func TestServiceMetadataMasksVolumeKey(t *testing.T) {
 	}
 }
 
-// TestServiceMetadataMasksEveryVolumeKey: in JSON, a VK member at any depth, however its name is
+// TestServiceMetadata_masksEveryVolumeKey: in JSON, a VK member at any depth, however its name is
 // spelled, is masked in the text and in extra; text that is not JSON and may hold a VK key is not
 // kept at all, and says so.
-func TestServiceMetadataMasksEveryVolumeKey(t *testing.T) {
+func TestServiceMetadata_masksEveryVolumeKey(t *testing.T) {
 	const secret = "s3cr3t-volume-key"
 	for _, tc := range []struct {
 		name, doc string

@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestParseServiceMetadataTextSameAsListing: the text of every shape gives what a listing of a
+// TestParseServiceMetadataText_sameAsListing: the text of every shape gives what a listing of a
 // backup holding that text in service_metadata gives.
-func TestParseServiceMetadataTextSameAsListing(t *testing.T) {
+func TestParseServiceMetadataText_sameAsListing(t *testing.T) {
 	for _, text := range []string{
 		apiExampleServiceMetadata,
 		fullServiceMetadata,
@@ -41,7 +41,7 @@ func TestParseServiceMetadataTextSameAsListing(t *testing.T) {
 	}
 }
 
-func TestParseServiceMetadataTextErrors(t *testing.T) {
+func TestParseServiceMetadataText_errors(t *testing.T) {
 	const secret = "vk-secret-0123456789"
 	for _, tc := range []struct{ text, want string }{
 		{`{"DL": 1,}`, "service_metadata is not valid JSON: unexpected character looking for beginning of object key string, at line 1, column 10 (byte 10)"},
@@ -63,7 +63,7 @@ func TestParseServiceMetadataTextErrors(t *testing.T) {
 	}
 }
 
-func TestParseDescriptionText(t *testing.T) {
+func TestParseDescriptionText_parses(t *testing.T) {
 	for _, tc := range []struct {
 		in, text string
 		inc      any

@@ -49,9 +49,9 @@ func idsOf(backups []vbssim.Backup) []string {
 	return slices.Sorted(slices.Values(ids))
 }
 
-// TestAllProjects: an administrator's listing of every project sends all_tenants=1 on every page
+// TestProjects_allProjects: an administrator's listing of every project sends all_tenants=1 on every page
 // (the next links' parameters are not followed), and project_id beside it for TenantID.
-func TestAllProjects(t *testing.T) {
+func TestProjects_allProjects(t *testing.T) {
 	sim, own, other := projectsSim(t, vbssim.Config{})
 	c := v3Client(t, sim, vbssim.DefaultAdminToken, vbssim.DefaultMicroversion)
 	ctx := context.Background()
@@ -88,9 +88,9 @@ func TestAllProjects(t *testing.T) {
 	}
 }
 
-// TestTenantIDWithoutAllProjects: without AllProjects nothing is sent, and TenantID keeps the
+// TestProjects_tenantIDWithoutAllProjects: without AllProjects nothing is sent, and TenantID keeps the
 // backups of the listing that name that project: all of the endpoint's own, none of another.
-func TestTenantIDWithoutAllProjects(t *testing.T) {
+func TestProjects_tenantIDWithoutAllProjects(t *testing.T) {
 	sim, own, _ := projectsSim(t, vbssim.Config{})
 	c := v3Client(t, sim, vbssim.DefaultToken, vbssim.DefaultMicroversion)
 	ctx := context.Background()
@@ -116,9 +116,9 @@ func TestTenantIDWithoutAllProjects(t *testing.T) {
 	}
 }
 
-// TestTenantIDStrays: a server that ignores project_id returns other projects' backups, which are
+// TestProjects_tenantIDStrays: a server that ignores project_id returns other projects' backups, which are
 // never selected and counted for the warning (a stub: the simulator honours project_id).
-func TestTenantIDStrays(t *testing.T) {
+func TestProjects_tenantIDStrays(t *testing.T) {
 	c := stubAPI(t, vbs.API{Version: "v3", Microversion: "3.64"}, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, `{"backups": [
 			{"id": "a", "os-backup-project-attr:project_id": "p1"},
@@ -152,8 +152,8 @@ func TestTenantIDStrays(t *testing.T) {
 	}
 }
 
-// TestAllProjectsRefused: a 403 stays the server's APIError, with its status and message.
-func TestAllProjectsRefused(t *testing.T) {
+// TestProjects_allProjectsRefused: a 403 stays the server's APIError, with its status and message.
+func TestProjects_allProjectsRefused(t *testing.T) {
 	sim, _, _ := projectsSim(t, vbssim.Config{})
 	_, err := v3Client(t, sim, vbssim.DefaultToken, vbssim.DefaultMicroversion).ListBackupIDs(context.Background(), vbs.ListOpts{AllProjects: true})
 	var apiErr *vbs.APIError
@@ -162,11 +162,11 @@ func TestAllProjectsRefused(t *testing.T) {
 	}
 }
 
-// TestAllProjectsIgnored: Cinder's default policy drops a member's all_tenants and hides each
+// TestProjects_allProjectsIgnored: Cinder's default policy drops a member's all_tenants and hides each
 // backup's project: from 3.18, where an administrator sees it, that is ErrNotAdmin after one page,
 // whichever way the backups are read; before 3.18 nothing tells, and the listing stands. From
 // 3.33 a member's project_id is a 400.
-func TestAllProjectsIgnored(t *testing.T) {
+func TestProjects_allProjectsIgnored(t *testing.T) {
 	sim, own, _ := projectsSim(t, vbssim.Config{StockPolicy: true})
 	ctx := context.Background()
 	c := v3Client(t, sim, vbssim.DefaultToken, vbssim.DefaultMicroversion)
@@ -203,9 +203,9 @@ func TestAllProjectsIgnored(t *testing.T) {
 	}
 }
 
-// TestTenantIDNeedsTheProject: TenantID where the server never says a backup's project is refused
+// TestProjects_tenantIDNeedsTheProject: TenantID where the server never says a backup's project is refused
 // before any request (v3 before 3.18), and where a backup comes without it, an error naming it.
-func TestTenantIDNeedsTheProject(t *testing.T) {
+func TestProjects_tenantIDNeedsTheProject(t *testing.T) {
 	sim, _, _ := projectsSim(t, vbssim.Config{StockPolicy: true})
 	ctx := context.Background()
 	_, err := v3Client(t, sim, vbssim.DefaultToken, "3.17").ListBackupIDs(ctx, vbs.ListOpts{TenantID: vbssim.DefaultProjectID})

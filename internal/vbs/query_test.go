@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestValidate(t *testing.T) {
+func TestListOpts_validate(t *testing.T) {
 	for _, tc := range []struct {
 		opts ListOpts
 		want []string // substrings of the error; nil for valid options
@@ -37,7 +37,7 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestQuery(t *testing.T) {
+func TestListOpts_query(t *testing.T) {
 	for _, tc := range []struct {
 		opts ListOpts
 		want string

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func TestParseTimestamp(t *testing.T) {
+func TestValue_parseTimestamp(t *testing.T) {
 	want := time.Date(2013, 6, 27, 8, 48, 3, 0, time.UTC)
 	for _, tc := range []struct {
 		in   string
@@ -38,7 +38,7 @@ func TestParseTimestamp(t *testing.T) {
 	}
 }
 
-func TestParseNumbersAndBools(t *testing.T) {
+func TestValue_parseNumbersAndBools(t *testing.T) {
 	for _, tc := range []struct {
 		raw    string
 		i      int64
@@ -82,8 +82,8 @@ func TestParseNumbersAndBools(t *testing.T) {
 	}
 }
 
-// TestFieldStates covers the three states every tolerant value has: unset, set and bad.
-func TestFieldStates(t *testing.T) {
+// TestValue_fieldStates covers the three states every tolerant value has: unset, set and bad.
+func TestValue_fieldStates(t *testing.T) {
 	var v struct {
 		A, B, C, D, E, F intField
 		T, U             textField
@@ -138,62 +138,9 @@ func mapsEqual(a, b map[string]string) bool {
 	return true
 }
 
-// TestUnquoteMatchesEncodingJSON checks the hand-written string decoder against encoding/json on the
-// cases that differ from the fast path: escapes, surrogates and invalid UTF-8.
-func TestUnquoteMatchesEncodingJSON(t *testing.T) {
-	for _, raw := range []string{
-		`"plain"`, `""`, `"a\"b\\c\/d\b\f\n\r\t"`, `"\u00e9\u4e2d"`, `"\ud83d\ude00"`, `"\ud83d"`, `"\ude00x"`,
-		`"\ud83d\u0041"`, "\"\xff\xfe\"", "\"caf\xc3\xa9\"", `"{\"DL\": 3}"`,
-	} {
-		var want string
-		if err := json.Unmarshal([]byte(raw), &want); err != nil {
-			t.Fatalf("%s: %v", raw, err)
-		}
-		if got, ok := unquote([]byte(raw)); !ok || got != want {
-			t.Errorf("unquote(%s) = %q, %v; want %q", raw, got, ok, want)
-		}
-	}
-}
-
-func TestValidJSONMatchesEncodingJSON(t *testing.T) {
-	for _, s := range []string{
-		`{}`, `[]`, ` {"a": [1, 2.5e-3, -0, true, false, null, "x\u0041"]} `, `{"a":{"b":{"c":[]}}}`,
-		`{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `[1,]`, `01`, `1.`, `1e`, `-`, `tru`, `"\x"`, `"\u12"`, "\"a\tb\"",
-		`{"a":1}x`, `{"a" 1}`, `[1 2]`, ``, ` `, `"abc`, `nul`,
-	} {
-		if got, want := validJSON([]byte(s)), json.Valid([]byte(s)); got != want {
-			t.Errorf("validJSON(%q) = %v, json.Valid says %v", s, got, want)
-		}
-	}
-}
-
-func TestEach(t *testing.T) {
-	type kv struct{ k, v string }
-	collect := func(s string) []kv {
-		var out []kv
-		for k, v := range each([]byte(s)) {
-			out = append(out, kv{string(k), string(v)})
-		}
-		return out
-	}
-	got := collect(` { "a" : 1 , "b\"c":{"x":[1,"}"]}, "d": "e,f" ,"g":[] } `)
-	want := []kv{{"a", "1"}, {`b"c`, `{"x":[1,"}"]}`}, {"d", `"e,f"`}, {"g", "[]"}}
-	if !slices.Equal(got, want) {
-		t.Errorf("object: got %q, want %q", got, want)
-	}
-	got = collect(`[1, {"a": 2}, "x"]`)
-	want = []kv{{"", "1"}, {"", `{"a": 2}`}, {"", `"x"`}}
-	if !slices.Equal(got, want) {
-		t.Errorf("array: got %q, want %q", got, want)
-	}
-	if got := collect(`"not a container"`); got != nil {
-		t.Errorf("scalar: got %q", got)
-	}
-}
-
-// TestParseIntNeverRounds: an integer attribute is read exactly or not at all; a float64 would round
+// TestValue_parseIntNeverRounds: an integer attribute is read exactly or not at all; a float64 would round
 // 123456789012345678.5 to the whole number 123456789012345680, and 2^63 to MaxInt64's neighbour.
-func TestParseIntNeverRounds(t *testing.T) {
+func TestValue_parseIntNeverRounds(t *testing.T) {
 	for raw, want := range map[string]any{
 		`123456789012345678.5`:        false,
 		`"123456789012345678.5"`:      false,

@@ -53,9 +53,9 @@ func pageOf(next string, ids ...string) string {
 	return `{"backups": [` + strings.Join(backups, ", ") + `]` + links + `}`
 }
 
-// TestListNextLinkParametersAreNotTaken: a next link that adds all_tenants, project_id and other
+// TestWalk_nextLinkParametersAreNotTaken: a next link that adds all_tenants, project_id and other
 // parameters, or changes the configured ones, steers nothing but the marker.
-func TestListNextLinkParametersAreNotTaken(t *testing.T) {
+func TestWalk_nextLinkParametersAreNotTaken(t *testing.T) {
 	// The backups pass the filters of "every argument", which the walk checks again on each.
 	matching := func(page string) string {
 		return strings.ReplaceAll(page, `{"id": `, `{"name": "n", "status": "available", "volume_id": "v", "id": `)
@@ -89,9 +89,9 @@ func TestListNextLinkParametersAreNotTaken(t *testing.T) {
 	}
 }
 
-// TestListNextLinkWithoutMarker: a next link must carry exactly one marker; anything else fails the
+// TestWalk_nextLinkWithoutMarker: a next link must carry exactly one marker; anything else fails the
 // read instead of requesting the first page again.
-func TestListNextLinkWithoutMarker(t *testing.T) {
+func TestWalk_nextLinkWithoutMarker(t *testing.T) {
 	for link, want := range map[string]string{
 		"http://127.0.0.1:1/v3/p/backups?page=2":            `HTTP 200: next link has no marker: "http://127.0.0.1:1/v3/p/backups?page=2"`,
 		"?marker=":                                          "next link has no marker",
@@ -115,9 +115,9 @@ func TestListNextLinkWithoutMarker(t *testing.T) {
 	}
 }
 
-// TestListStalledPagesEndTheWalk: next links that never repeat a marker but whose pages add nothing
+// TestWalk_stalledPagesEndTheWalk: next links that never repeat a marker but whose pages add nothing
 // new end the walk after three such pages, naming them, whatever the links carry.
-func TestListStalledPagesEndTheWalk(t *testing.T) {
+func TestWalk_stalledPagesEndTheWalk(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		next     func(n int) string
@@ -160,9 +160,9 @@ func TestListStalledPagesEndTheWalk(t *testing.T) {
 	})
 }
 
-// TestListStalledPagesCountInARow: a page that adds one new backup starts the count again, and an
+// TestWalk_stalledPagesCountInARow: a page that adds one new backup starts the count again, and an
 // empty page ends the walk without an error.
-func TestListStalledPagesCountInARow(t *testing.T) {
+func TestWalk_stalledPagesCountInARow(t *testing.T) {
 	script := [][]string{{"a"}, {"a"}, {"a"}, {"a", "b"}, {"b"}, {"a", "b"}, {"c"}, {}}
 	pages := &scriptedPages{page: func(n int, _ url.Values) string {
 		return pageOf(fmt.Sprintf("?marker=m%d", n), script[min(n, len(script))-1]...)
@@ -173,8 +173,8 @@ func TestListStalledPagesCountInARow(t *testing.T) {
 	}
 }
 
-// TestListPageOfTooManyBackups: a page may hold 10,000 backups, duplicates included, and no more.
-func TestListPageOfTooManyBackups(t *testing.T) {
+// TestWalk_pageOfTooManyBackups: a page may hold 10,000 backups, duplicates included, and no more.
+func TestWalk_pageOfTooManyBackups(t *testing.T) {
 	ids := make([]string, maxPageBackups+1)
 	for i := range ids {
 		ids[i] = "a" // duplicates count: they cost as much to decode
@@ -195,9 +195,9 @@ func TestListPageOfTooManyBackups(t *testing.T) {
 	}
 }
 
-// TestDecodePageDropsDuplicatesAsTheyCome: a backup that is not kept is decoded into the memory of
+// TestDecodePage_dropsDuplicatesAsTheyCome: a backup that is not kept is decoded into the memory of
 // the next, so that duplicates cost nothing, and a kept one is never overwritten.
-func TestDecodePageDropsDuplicatesAsTheyCome(t *testing.T) {
+func TestDecodePage_dropsDuplicatesAsTheyCome(t *testing.T) {
 	body := []byte(pageOf("", "a", "a", "b", "a", "c"))
 	var items []*backupJSON
 	var kept []*backupJSON

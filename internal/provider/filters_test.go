@@ -21,6 +21,53 @@ import (
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbssim"
 )
 
+// TestFilters_stableIDUnchanged: the id derived from the arguments is the one earlier
+// releases derived from the same arguments, on both listing data sources; a changed id would show
+// as a change in every plan.
+func TestFilters_stableIDUnchanged(t *testing.T) {
+	sim := vbssim.NewTest(t, vbssim.Config{Backups: vbssim.Example()})
+	providerArgs := map[string]tftypes.Value{
+		"endpoint": tftypes.NewValue(tftypes.String, sim.Endpoint("v3", vbssim.DefaultProjectID)),
+		"token":    tftypes.NewValue(tftypes.String, vbssim.DefaultToken),
+	}
+	for _, tc := range []struct {
+		args map[string]tftypes.Value
+		id   string
+	}{
+		{nil, "95b23294199f1e8f147cc4e0a7a8d7d8"},
+		{map[string]tftypes.Value{
+			"name":     tftypes.NewValue(tftypes.String, "x"),
+			"limit":    tftypes.NewValue(tftypes.Number, 5),
+			"sort_dir": tftypes.NewValue(tftypes.String, "asc"),
+		}, "e8ce93d0a39250457e190c8625f194f7"},
+		{map[string]tftypes.Value{
+			"name_regex":    tftypes.NewValue(tftypes.String, "a.*"),
+			"snapshot_id":   tftypes.NewValue(tftypes.String, "s"),
+			"created_after": tftypes.NewValue(tftypes.String, "2020-01-01T00:00:00Z"),
+			"metadata": tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, map[string]tftypes.Value{
+				"b": tftypes.NewValue(tftypes.String, "2"), "a": tftypes.NewValue(tftypes.String, "1"),
+			}),
+			"incremental": tftypes.NewValue(tftypes.Bool, false),
+			"tenant_id":   tftypes.NewValue(tftypes.String, "p"),
+			"status":      tftypes.NewValue(tftypes.String, "available"),
+			"page_size":   tftypes.NewValue(tftypes.Number, 7),
+		}, "c389d698ee78e5b53e79b66ffd4d61bb"},
+	} {
+		for _, ds := range []string{"vbs_backup_ids", "vbs_backups"} {
+			resp := protocolRead(t, testAccProtoV6ProviderFactories["vbs"], providerArgs, ds, tc.args)
+			typ := dataSourceType(t, newProtocolServer("test", true), ds)
+			var attrs map[string]tftypes.Value
+			if err := decodeState(t, typ, resp.State).As(&attrs); err != nil {
+				t.Fatal(err)
+			}
+			var id string
+			if err := attrs["id"].As(&id); err != nil || id != tc.id {
+				t.Errorf("%s %v: id %q (%v), want %q; %s", ds, tc.args, id, err, tc.id, diagsString(resp.Diagnostics))
+			}
+		}
+	}
+}
+
 // selectionBase is the creation time of the first backup of selectionBackups.
 var selectionBase = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
@@ -114,10 +161,10 @@ func sameIDs(want []string) func([]string) error {
 	}
 }
 
-// TestClientFilters_each reads every client-side filter alone and combined with an API filter,
+// TestFilters_each reads every client-side filter alone and combined with an API filter,
 // through vbs_backup_ids and vbs_backups, on v3- and v2-shaped data, and requires exactly the
 // matching backups in the server's order.
-func TestClientFilters_each(t *testing.T) {
+func TestFilters_each(t *testing.T) {
 	backups := selectionBackups(60)
 	sim := newSim(t, vbssim.Config{Backups: backups})
 	ordered := newestFirst(backups)
@@ -165,9 +212,9 @@ func TestClientFilters_each(t *testing.T) {
 	}
 }
 
-// TestClientFilters_incrementalAttribute: each backup's incremental is is_incremental where given,
+// TestFilters_incrementalAttribute: each backup's incremental is is_incremental where given,
 // else service_metadata's Type; the API document's own example has no is_incremental and "Type": 0.
-func TestClientFilters_incrementalAttribute(t *testing.T) {
+func TestFilters_incrementalAttribute(t *testing.T) {
 	backups := selectionBackups(10)
 	sim := newSim(t, vbssim.Config{Backups: backups})
 	example := newSim(t, vbssim.Config{Backups: vbssim.Example()})
@@ -229,9 +276,9 @@ func planOnce(t *testing.T, sim *vbssim.Server, config string, checks ...statech
 	})
 }
 
-// TestClientFilters_limitAndPageSize: limit counts matches, and every request asks for page_size
+// TestFilters_limitAndPageSize: limit counts matches, and every request asks for page_size
 // backups (1000 by default), never for what remains of limit.
-func TestClientFilters_limitAndPageSize(t *testing.T) {
+func TestFilters_limitAndPageSize(t *testing.T) {
 	backups := selectionBackups(60)
 	sim := newSim(t, vbssim.Config{Backups: backups})
 	db := idsWhere(t, newestFirst(backups), func(b vbssim.Backup) bool { return b.Name != nil && strings.HasPrefix(*b.Name, "db-") })
@@ -261,9 +308,9 @@ data "vbs_backups" "x" {
 	}
 }
 
-// TestClientFilters_earlyStop: with created_after newest first (or created_before oldest first) the
+// TestFilters_earlyStop: with created_after newest first (or created_before oldest first) the
 // walk stops at the first backup past the bound, and the provider asks for created_at order itself.
-func TestClientFilters_earlyStop(t *testing.T) {
+func TestFilters_earlyStop(t *testing.T) {
 	backups := selectionBackups(100)
 	sim := newSim(t, vbssim.Config{Backups: backups})
 	ordered := newestFirst(backups)
@@ -312,10 +359,10 @@ func idsOf(backups []vbssim.Backup) []string {
 	return ids
 }
 
-// TestClientFilters_unsortedServer: a server whose created_at order is broken (here one backup
+// TestFilters_unsortedServer: a server whose created_at order is broken (here one backup
 // served with a created_at other than the one it is sorted by) makes the provider read every
 // page, select by its own comparison, and warn once.
-func TestClientFilters_unsortedServer(t *testing.T) {
+func TestFilters_unsortedServer(t *testing.T) {
 	backups := selectionBackups(50)
 	ordered := newestFirst(backups)
 	// The 3rd newest is listed 3rd but claims to be newer than everything: out of order. So does the
@@ -350,8 +397,8 @@ output "ids" { value = data.vbs_backup_ids.x.ids }`, bound.Format(time.RFC3339Na
 	}
 }
 
-// TestClientFilters_unsortedWarning: the warning of an unsorted server reaches the diagnostics once.
-func TestClientFilters_unsortedWarning(t *testing.T) {
+// TestFilters_unsortedWarning: the warning of an unsorted server reaches the diagnostics once.
+func TestFilters_unsortedWarning(t *testing.T) {
 	backups := selectionBackups(30)
 	ordered := newestFirst(backups)
 	for i := range backups {
@@ -374,9 +421,9 @@ func TestClientFilters_unsortedWarning(t *testing.T) {
 	}
 }
 
-// TestClientFilters_metadataNeedsV343: metadata where the endpoint cannot return it is an error
+// TestFilters_metadataNeedsV343: metadata where the endpoint cannot return it is an error
 // naming the API version, not an empty result.
-func TestClientFilters_metadataNeedsV343(t *testing.T) {
+func TestFilters_metadataNeedsV343(t *testing.T) {
 	sim := newSim(t, vbssim.Config{Backups: selectionBackups(5)})
 	old := newSim(t, vbssim.Config{Backups: selectionBackups(5), MaxMicroversion: "3.42"})
 	resource.UnitTest(t, resource.TestCase{
@@ -396,9 +443,9 @@ func TestClientFilters_metadataNeedsV343(t *testing.T) {
 	}
 }
 
-// TestClientFilters_invalidArguments: bad filters fail at plan time, naming the attribute, before
+// TestFilters_invalidArguments: bad filters fail at plan time, naming the attribute, before
 // any request reaches the API.
-func TestClientFilters_invalidArguments(t *testing.T) {
+func TestFilters_invalidArguments(t *testing.T) {
 	sim := newSim(t, vbssim.Config{})
 	cases := []struct{ args, message string }{
 		{`name_regex = "("`, `Attribute name_regex is not a valid RE2 regular expression`},
@@ -423,8 +470,8 @@ func TestClientFilters_invalidArguments(t *testing.T) {
 	}
 }
 
-// TestClientFilters_id: the data sources' id changes with the client-side filters too.
-func TestClientFilters_id(t *testing.T) {
+// TestFilters_id: the data sources' id changes with the client-side filters too.
+func TestFilters_id(t *testing.T) {
 	sim := newSim(t, vbssim.Config{Backups: selectionBackups(8)})
 	differ := func(a, b string) statecheck.StateCheck {
 		return statecheck.CompareValuePairs(a, tfjsonpath.New("id"), b, tfjsonpath.New("id"), compare.ValuesDiffer())
