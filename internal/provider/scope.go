@@ -74,7 +74,8 @@ func allProjectsAttribute() schema.Attribute {
 		MarkdownDescription: "List the backups of every project (Cinder's `all_tenants=1`), which Cinder allows administrators " +
 			"only. A 403 is an error saying that this argument needs an admin role; so is Cinder's default policy, which instead " +
 			"ignores `all_tenants` for anyone else and lists their own project, with no backup's project shown (the provider " +
-			"tells that from microversion 3.18 on, where an administrator sees each backup's `tenant_id`), and from 3.33 " +
+			"tells that from microversion 3.18 on, where an administrator sees each backup's `tenant_id`, by one more request " +
+			"for one backup where the answer is empty), and from 3.33 " +
 			"refuses `tenant_id`'s `project_id` with a 400. The Huawei Cloud VBS " +
 			"API document has no such parameter: the provider sends it all the same, but what VBS answers is undocumented; " +
 			"where it ignores it, the listing is the endpoint's own project. Read each project with `project_id` there instead.",

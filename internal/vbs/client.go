@@ -82,6 +82,9 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 		}
 		return stop, fn(p)
 	}, &count)
+	if err == nil {
+		err = c.confirmAllProjects(ctx, &opts, sel)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +127,9 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 			}
 			return match
 		}, func(int) (bool, error) { return sel.endPage() }, &count)
+	}
+	if err == nil {
+		err = c.confirmAllProjects(ctx, &opts, sel)
 	}
 	if err != nil {
 		return nil, err

@@ -150,6 +150,7 @@ type selection struct {
 	prev     time.Time // created_at of the last backup that had one
 	prevID   string    // "" before the first
 	unsorted string    // the first backup out of order, for the one warning
+	judged   int       // backups judged, each once: none leaves a listing of every project unconfirmed
 
 	// The page being judged: how many backups, whether one had no created_at, the last one's.
 	pageBackups int
@@ -184,6 +185,7 @@ func (c *Client) newSelection(opts *ListOpts, newest bool) (*selection, error) {
 // place in the order of created_at, the filters and project it fails.
 func (s *selection) match(b *Backup) bool {
 	s.pageBackups++
+	s.judged++
 	if s.byCreated {
 		s.noteOrder(b)
 	}

@@ -52,6 +52,9 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 		}
 		return true
 	}, func(int) (bool, error) { return sel.endPage() }, nil)
+	if err == nil {
+		err = c.confirmAllProjects(ctx, &opts, sel)
+	}
 	if err != nil {
 		return nil, err
 	}

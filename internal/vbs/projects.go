@@ -4,6 +4,7 @@ package vbs
 // backup re-checked, as the API's other filters are.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -72,4 +73,24 @@ func (p *projectCheck) admit(b *Backup) bool {
 		return false
 	}
 	return true
+}
+
+// confirmAllProjects is asked after a listing of every project: where that listing returned no
+// backup at all, nothing in it told an administrator's answer from Cinder's default policy, which
+// ignores all_tenants for anyone else and lists their own project (a filter that matches nothing
+// there looks the same). One backup of the unfiltered listing tells, by whether it carries its
+// project; that costs one request, and only where the answer was empty.
+func (c *Client) confirmAllProjects(ctx context.Context, opts *ListOpts, sel *selection) error {
+	if !opts.AllProjects || !sel.projects.shown || sel.judged > 0 {
+		return nil
+	}
+	probe := projectCheck{all: true, shown: true}
+	if _, err := walk(ctx, c, ListOpts{AllProjects: true, Limit: 1}, func(j *selectionMembers) bool {
+		b := j.partial(false)
+		probe.admit(&b)
+		return true // the one backup asked for tells, either way
+	}, nil, nil); err != nil {
+		return err
+	}
+	return probe.err
 }

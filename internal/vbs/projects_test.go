@@ -203,6 +203,45 @@ func TestProjects_allProjectsIgnored(t *testing.T) {
 	}
 }
 
+// TestProjects_allProjectsIgnoredEmpty: where Cinder's default policy answers a member's listing
+// of every project with nothing (a name that only another project has), the answer alone cannot
+// tell; one more request of one unfiltered backup does, for every read, and costs nothing where the
+// answer was not empty or came from an administrator.
+func TestProjects_allProjectsIgnoredEmpty(t *testing.T) {
+	sim, _, other := projectsSim(t, vbssim.Config{StockPolicy: true})
+	ctx := context.Background()
+	name := *other[0].Name
+	opts := vbs.ListOpts{AllProjects: true, Name: name}
+	for _, tc := range []struct {
+		token        string
+		wantNotAdmin bool
+		wantRequests int
+	}{
+		{vbssim.DefaultToken, true, 2},
+		{vbssim.DefaultAdminToken, false, 1},
+	} {
+		c := v3Client(t, sim, tc.token, vbssim.DefaultMicroversion)
+		calls := map[string]func() error{
+			"EachPage": func() error {
+				_, err := c.EachPage(ctx, opts, func([]vbs.Backup) error { return nil })
+				return err
+			},
+			"SelectBackupIDs": func() error { _, err := c.SelectBackupIDs(ctx, opts); return err },
+			"FindBackup":      func() error { _, err := c.FindBackup(ctx, opts, true); return err },
+		}
+		for call, run := range calls {
+			sim.Reset()
+			err := run()
+			if got := errors.Is(err, vbs.ErrNotAdmin); got != tc.wantNotAdmin || !got && err != nil {
+				t.Errorf("%s as %s: %v, want ErrNotAdmin %v", call, tc.token, err, tc.wantNotAdmin)
+			}
+			if n := len(queries(t, sim)); n != tc.wantRequests {
+				t.Errorf("%s as %s: %d requests, want %d", call, tc.token, n, tc.wantRequests)
+			}
+		}
+	}
+}
+
 // TestProjects_tenantIDNeedsTheProject: TenantID where the server never says a backup's project is refused
 // before any request (v3 before 3.18), and where a backup comes without it, an error naming it.
 func TestProjects_tenantIDNeedsTheProject(t *testing.T) {
