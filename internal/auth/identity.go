@@ -12,7 +12,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // identityVersions are the Keystone versions openstack.Authenticate knows, as it lists them.
@@ -35,13 +35,13 @@ func authenticate(ctx context.Context, pc *gophercloud.ProviderClient, ao gopher
 		if err != nil {
 			return err
 		}
-		if trust.Origin(endpoint) != trust.Origin(pc.IdentityEndpoint) || !strings.HasSuffix(endpoint, chosen.Suffix) {
+		if sanitize.Origin(endpoint) != sanitize.Origin(pc.IdentityEndpoint) || !strings.HasSuffix(endpoint, chosen.Suffix) {
 			return &ConfigError{
 				Attributes: []string{"auth_url"},
 				Summary:    "Keystone's version document points elsewhere",
 				Detail: fmt.Sprintf("The version document at %s names %s for identity %s. The provider sends credentials only to "+
 					"a versioned URL on auth_url's own scheme, host and port: set auth_url to the versioned Keystone URL, for example %sv3.",
-					trust.URL(pc.IdentityEndpoint), trust.URL(endpoint), chosen.ID, trust.URL(pc.IdentityEndpoint)),
+					sanitize.URL(pc.IdentityEndpoint), sanitize.URL(endpoint), chosen.ID, sanitize.URL(pc.IdentityEndpoint)),
 			}
 		}
 		pc.IdentityEndpoint = endpoint
@@ -112,8 +112,8 @@ func keystoneFailure(ctx context.Context, err error, authURL string, held []stri
 	}
 	if code, ok := statusError(err); ok {
 		e := &KeystoneError{
-			URL: trust.URL(authURL), Method: code.Method, Path: urlPath(code.URL), Status: code.Actual,
-			Message: keystoneMessage(code.Body, held), RequestID: trust.RequestID(code.ResponseHeader), Err: err,
+			URL: sanitize.URL(authURL), Method: code.Method, Path: urlPath(code.URL), Status: code.Actual,
+			Message: keystoneMessage(code.Body, held), RequestID: sanitize.RequestID(code.ResponseHeader), Err: err,
 		}
 		var stopped *StoppedRetrying
 		if errors.As(err, &stopped) {
@@ -123,9 +123,9 @@ func keystoneFailure(ctx context.Context, err error, authURL string, held []stri
 	}
 	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
 		//nolint:staticcheck // "Keystone" is a name, and the diagnostic reads better starting with it
-		return fmt.Errorf("Keystone at %s did not answer within %s: %w", trust.URL(authURL), deadlineName(ctx), trust.URLError(err))
+		return fmt.Errorf("Keystone at %s did not answer within %s: %w", sanitize.URL(authURL), deadlineName(ctx), sanitize.URLError(err))
 	}
-	return fmt.Errorf("authenticating with Keystone at %s: %w", trust.URL(authURL), trust.URLError(err))
+	return fmt.Errorf("authenticating with Keystone at %s: %w", sanitize.URL(authURL), sanitize.URLError(err))
 }
 
 // statusError finds gophercloud's status error, which it returns by value or by pointer.
@@ -151,14 +151,14 @@ func keystoneMessage(body []byte, held []string) string {
 		} `json:"error"`
 	}
 	if json.Unmarshal(body, &doc) == nil && doc.Error.Message != "" {
-		return trust.Text([]byte(doc.Error.Message), held...)
+		return sanitize.Text([]byte(doc.Error.Message), held...)
 	}
-	return trust.Text(body, held...)
+	return sanitize.Text(body, held...)
 }
 
 // urlPath is the redacted path of a request URL, which is all a message needs of it.
 func urlPath(u string) string {
-	r := trust.URL(u)
+	r := sanitize.URL(u)
 	if i := strings.Index(r, "://"); i >= 0 {
 		if j := strings.IndexByte(r[i+3:], '/'); j >= 0 {
 			return r[i+3+j:]

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 func TestKeystoneError_refusalInWordsWithoutTheToken(t *testing.T) {
@@ -27,7 +27,7 @@ func TestKeystoneError_refusalInWordsWithoutTheToken(t *testing.T) {
 			t.Errorf("%q lacks %q", err, want)
 		}
 	}
-	if strings.Contains(err.Error(), "Expected HTTP response code") || len(ke.Message) > trust.MaxTextBytes+len("…") {
+	if strings.Contains(err.Error(), "Expected HTTP response code") || len(ke.Message) > sanitize.MaxTextBytes+len("…") {
 		t.Errorf("gophercloud's raw text or an uncapped message: %s", err)
 	}
 	assertNoSecret(t, "error", err.Error())

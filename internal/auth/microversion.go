@@ -7,7 +7,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // MaxKnownMicroversion is the highest Cinder microversion whose fields the provider reads
@@ -20,7 +20,7 @@ const maxKnownMajor, maxKnownMinor = 3, 64
 func versionedRoot(ctx context.Context, endpoint string, log Logger) (string, bool) {
 	base, err := utils.BaseVersionedEndpoint(endpoint)
 	if err != nil {
-		logTo(ctx, log, "microversion discovery skipped: the endpoint has no version to ask about", map[string]any{"url": trust.URL(endpoint)})
+		logTo(ctx, log, "microversion discovery skipped: the endpoint has no version to ask about", map[string]any{"url": sanitize.URL(endpoint)})
 		return "", false
 	}
 	return gophercloud.NormalizeURL(base), true
@@ -36,7 +36,7 @@ func negotiateMicroversion(ctx context.Context, sc *gophercloud.ServiceClient, r
 	supported, err := utils.GetSupportedMicroversions(ctx, &probe)
 	if err != nil {
 		// The error of a status quotes the whole body: describeError says it in a line.
-		logTo(ctx, log, "microversion discovery failed, sending no microversion: "+describeError(err), map[string]any{"url": trust.URL(probe.Endpoint)})
+		logTo(ctx, log, "microversion discovery failed, sending no microversion: "+describeError(err), map[string]any{"url": sanitize.URL(probe.Endpoint)})
 		return ""
 	}
 	mv, ok := pickMicroversion(supported)
@@ -45,7 +45,7 @@ func negotiateMicroversion(ctx context.Context, sc *gophercloud.ServiceClient, r
 		return ""
 	}
 	logTo(ctx, log, "using microversion "+mv, map[string]any{
-		"url":        trust.URL(root),
+		"url":        sanitize.URL(root),
 		"server_min": fmt.Sprintf("%d.%d", supported.MinMajor, supported.MinMinor),
 		"server_max": fmt.Sprintf("%d.%d", supported.MaxMajor, supported.MaxMinor),
 	})

@@ -17,7 +17,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // DefaultMaxRetries is max_retries when unset.
@@ -115,7 +115,7 @@ func (r *retrier) onFailure(ctx context.Context, method, u string, opts *gopherc
 	if errors.As(err, &redirect) {
 		return redirect
 	}
-	err = trust.URLError(err)
+	err = sanitize.URLError(err)
 	if !retryable(err) {
 		return err
 	}
@@ -152,13 +152,13 @@ func (e *StoppedRetrying) Error() string { return e.Reason + ": " + describeErro
 func describeError(err error) string {
 	code, ok := statusError(err)
 	if !ok {
-		return trust.URLError(err).Error()
+		return sanitize.URLError(err).Error()
 	}
-	s := fmt.Sprintf("HTTP %d for %s %s", code.Actual, code.Method, trust.URL(code.URL))
-	if id := trust.RequestID(code.ResponseHeader); id != "" {
+	s := fmt.Sprintf("HTTP %d for %s %s", code.Actual, code.Method, sanitize.URL(code.URL))
+	if id := sanitize.RequestID(code.ResponseHeader); id != "" {
 		s += " (request id " + id + ")"
 	}
-	if msg := trust.Text(code.Body); msg != "" {
+	if msg := sanitize.Text(code.Body); msg != "" {
 		s += ": " + msg
 	}
 	return s
@@ -254,7 +254,7 @@ func (r *retrier) logRetry(ctx context.Context, err error, reason, method, u str
 		"max_retries": r.max,
 		"wait":        wait.String(),
 		"method":      method,
-		"url":         trust.URL(u),
+		"url":         sanitize.URL(u),
 	}
 	var code gophercloud.ErrUnexpectedResponseCode
 	if errors.As(err, &code) {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // Scope is the region and project of one read; an empty field means the provider's own.
@@ -150,7 +150,7 @@ func (c *Connection) scopedEndpoint(template string, key Scope) (string, error) 
 
 // templateText is an endpoint template for a message: redacted, its placeholders as written.
 func templateText(template string) string {
-	return strings.NewReplacer("%7B", "{", "%7D", "}").Replace(trust.URL(template))
+	return strings.NewReplacer("%7B", "{", "%7D", "}").Replace(sanitize.URL(template))
 }
 
 // rescope returns a provider client holding a token scoped to project, made from the provider's

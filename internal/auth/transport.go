@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // The one HTTP policy of every request the provider sends, to Keystone and to the backup API:
@@ -88,16 +88,16 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	switch {
 	case first.Method != http.MethodGet:
 		reason = "a redirect of a " + first.Method + " request"
-	case trust.Origin(req.URL.String()) != trust.Origin(first.URL.String()):
-		reason = "to another origin than " + trust.Origin(first.URL.String())
+	case sanitize.Origin(req.URL.String()) != sanitize.Origin(first.URL.String()):
+		reason = "to another origin than " + sanitize.Origin(first.URL.String())
 	case len(via) > maxRedirects:
 		reason = fmt.Sprintf("more than %d redirects", maxRedirects)
 	default:
 		return nil
 	}
-	e := &RedirectError{Method: first.Method, URL: trust.URL(last.URL.String()), Reason: reason, Argument: argumentOf(req.Context())}
+	e := &RedirectError{Method: first.Method, URL: sanitize.URL(last.URL.String()), Reason: reason, Argument: argumentOf(req.Context())}
 	if resp := req.Response; resp != nil {
-		e.Status, e.Location = resp.StatusCode, trust.URL(resp.Header.Get("Location"))
+		e.Status, e.Location = resp.StatusCode, sanitize.URL(resp.Header.Get("Location"))
 	}
 	return e
 }
@@ -132,9 +132,9 @@ func (p bodyPolicy) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, err
 	}
-	limit, isError := int64(trust.MaxBodyBytes), resp.StatusCode >= http.StatusBadRequest
+	limit, isError := int64(sanitize.MaxBodyBytes), resp.StatusCode >= http.StatusBadRequest
 	if isError {
-		limit = trust.MaxErrorBodyBytes
+		limit = sanitize.MaxErrorBodyBytes
 	}
 	wire := resp.Body
 	var body io.Reader = &capped{r: wire, left: limit, limit: limit, cut: isError}
@@ -158,7 +158,7 @@ func (p bodyPolicy) RoundTrip(req *http.Request) (*http.Response, error) {
 			held = append(held, v)
 		}
 	}
-	data = trust.MaskHeld(data, held)
+	data = sanitize.MaskHeld(data, held)
 	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(data)), int64(len(data))
 	return resp, nil
 }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // otherOrigin is a server on 127.0.0.2, another loopback origin, that counts what reaches it.
@@ -214,7 +214,7 @@ func TestTransport_errorBodiesAreCappedBeforeGophercloudReadsThem(t *testing.T) 
 	}
 	for _, q := range []string{"", "?gzip=1"} {
 		_, err := sc.Get(context.Background(), sc.ServiceURL("backups", "detail")+q, nil, nil)
-		if n := errorBodyLen(t, err); n > trust.MaxErrorBodyBytes {
+		if n := errorBodyLen(t, err); n > sanitize.MaxErrorBodyBytes {
 			t.Errorf("%q: gophercloud kept %d bytes of the error body", q, n)
 		}
 		assertNoSecret(t, "error body", err.Error())
@@ -222,7 +222,7 @@ func TestTransport_errorBodiesAreCappedBeforeGophercloudReadsThem(t *testing.T) 
 }
 
 func TestTransport_successBodiesAreCappedAfterDecompression(t *testing.T) {
-	bomb := gzipped(t, bytes.Repeat([]byte(" "), trust.MaxBodyBytes+1))
+	bomb := gzipped(t, bytes.Repeat([]byte(" "), sanitize.MaxBodyBytes+1))
 	api := newHandlerServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "gzip")
 		_, _ = w.Write(bomb)
@@ -238,8 +238,8 @@ func TestTransport_successBodiesAreCappedAfterDecompression(t *testing.T) {
 	defer resp.Body.Close()
 	n, err := io.Copy(io.Discard, resp.Body)
 	var tooLarge *BodyTooLargeError
-	if !errors.As(err, &tooLarge) || n != trust.MaxBodyBytes {
-		t.Errorf("read %d bytes, then %v; want %d bytes, then a BodyTooLargeError", n, err, trust.MaxBodyBytes)
+	if !errors.As(err, &tooLarge) || n != sanitize.MaxBodyBytes {
+		t.Errorf("read %d bytes, then %v; want %d bytes, then a BodyTooLargeError", n, err, sanitize.MaxBodyBytes)
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // Warning is a configuration that works but weakens the transport; the provider shows each as a
@@ -54,7 +54,7 @@ func (w *warnings) plainHTTP(rawURL string) {
 	if err != nil || !strings.EqualFold(u.Scheme, "http") || isLoopback(u.Hostname()) {
 		return
 	}
-	if o := trust.Origin(rawURL); !slices.Contains(w.plainURLs, o) {
+	if o := sanitize.Origin(rawURL); !slices.Contains(w.plainURLs, o) {
 		w.plainURLs = append(w.plainURLs, o)
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/vbs"
 )
 
@@ -33,7 +33,7 @@ func (t loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 	if err != nil {
-		fields["error"] = trust.URLError(err).Error()
+		fields["error"] = sanitize.URLError(err).Error()
 		tflog.Debug(req.Context(), "HTTP request failed", fields)
 		return resp, err
 	}

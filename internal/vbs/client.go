@@ -17,13 +17,13 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // maxPageBytes bounds one page, so that a misbehaving server cannot exhaust memory (it is far above
 // a full page of backups with every member set). It is the HTTP policy's own cap, enforced here again
 // for a service client that was not built by internal/auth.
-const maxPageBytes = trust.MaxBodyBytes
+const maxPageBytes = sanitize.MaxBodyBytes
 
 // Client lists backups through a gophercloud service client, whose authentication, reauthentication,
 // retries, microversion and headers apply to every request.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 // APIError is a page request that failed: the server answered with an error status, or with a body
@@ -84,7 +84,7 @@ func requestError(page int, rawURL string, err error) error {
 	case errors.As(err, &codePtr) && codePtr != nil:
 		code = *codePtr
 	default:
-		return fmt.Errorf("page %d (GET %s): %s%w", page, RedactURL(rawURL), timedOut(err), trust.URLError(err))
+		return fmt.Errorf("page %d (GET %s): %s%w", page, RedactURL(rawURL), timedOut(err), sanitize.URLError(err))
 	}
 	e := newAPIError(page, rawURL, code.Actual, code.ResponseHeader, code.Body, err)
 	// The retries (auth.StoppedRetrying) wrap the status error in why they stopped: keep that.
@@ -104,7 +104,7 @@ func timedOut(err error) string {
 }
 
 // RequestID is the id the server gave a response, for errors and logs that point at its own logs.
-func RequestID(h http.Header) string { return trust.RequestID(h) }
+func RequestID(h http.Header) string { return sanitize.RequestID(h) }
 
 // serverMessage finds the message (and a textual code) in the error bodies of OpenStack
 // ({"badRequest": {"code": 400, "message": "..."}}, any key) and Huawei Cloud
@@ -143,8 +143,8 @@ func serverMessage(body []byte) (code, message string) {
 }
 
 // printable is the start of body on one line for an error message, secrets masked.
-func printable(body []byte) string { return trust.Text(body) }
+func printable(body []byte) string { return sanitize.Text(body) }
 
 // RedactURL returns rawURL without user information and without query parameters whose names
 // suggest a secret, for logs and errors.
-func RedactURL(rawURL string) string { return trust.URL(rawURL) }
+func RedactURL(rawURL string) string { return sanitize.URL(rawURL) }

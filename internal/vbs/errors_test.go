@@ -8,7 +8,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
-	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/trust"
+	"github.com/terraform-provider-vbs/terraform-provider-vbs/internal/sanitize"
 )
 
 func TestAPIError_serverMessage(t *testing.T) {
@@ -59,7 +59,7 @@ func TestAPIError_requestErrorFromGophercloud(t *testing.T) {
 func TestAPIError_bodyFallback(t *testing.T) {
 	body := "<html>\r\n<head><title>502 Bad Gateway</title></head>\x00\xff" + strings.Repeat("x", 500)
 	e := newAPIError(1, "http://127.0.0.1:1/x", 502, http.Header{"X-Compute-Request-Id": {"c-1"}}, []byte(body), nil)
-	if !strings.HasPrefix(e.Message, "<html> <head><title>502 Bad Gateway</title></head> ?xxx") || !strings.HasSuffix(e.Message, "x…") || len(e.Message) > trust.MaxTextBytes+10 {
+	if !strings.HasPrefix(e.Message, "<html> <head><title>502 Bad Gateway</title></head> ?xxx") || !strings.HasSuffix(e.Message, "x…") || len(e.Message) > sanitize.MaxTextBytes+10 {
 		t.Errorf("message %q", e.Message)
 	}
 	if e.RequestID != "c-1" {

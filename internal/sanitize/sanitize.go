@@ -1,8 +1,7 @@
-// Package trust holds what the provider does with anything a server sends before it reaches a
-// diagnostic, a log line or memory: the size caps of bodies, the sanitizer of server texts and
-// the redactor of URLs. It imports nothing of the provider, so that the API client and the
+// Package sanitize bounds and cleans anything a server sends before it reaches a diagnostic, a log
+// line or memory: the size caps of bodies, the sanitizer of server texts and the redactor of URLs. It imports nothing of the provider, so that the API client and the
 // authentication package share one copy of each rule.
-package trust
+package sanitize
 
 // MaxBodyBytes caps every response body after decompression (and its bytes on the wire before):
 // a page of 1000 backups with full metadata is about 1.5 MB.

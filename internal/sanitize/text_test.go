@@ -1,4 +1,4 @@
-package trust
+package sanitize
 
 import (
 	"encoding/json"
