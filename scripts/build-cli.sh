@@ -33,14 +33,9 @@
 # DESIGN.md ("Terraform and OpenTofu"); a cached run takes under a second.
 set -euo pipefail
 
-log() { printf '[build-cli] %s\n' "$*" >&2; }
-die() { printf '[build-cli] ERROR: %s\n' "$*" >&2; exit 1; }
-
-script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo_root="$(cd "${script_dir}/.." && pwd)"
-bin_dir="${repo_root}/bin"
-# shellcheck source=cli-versions
-source "${script_dir}/cli-versions"
+log_tag=build-cli
+# shellcheck source=lib/build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/build.sh"
 
 name="${1:-}"
 case "${name}" in

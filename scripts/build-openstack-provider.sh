@@ -28,14 +28,9 @@
 # A cold build (empty module and build caches) takes a few minutes on 2 cores; a cached run, a second.
 set -euo pipefail
 
-log() { printf '[build-openstack-provider] %s\n' "$*" >&2; }
-die() { printf '[build-openstack-provider] ERROR: %s\n' "$*" >&2; exit 1; }
-
-script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo_root="$(cd "${script_dir}/.." && pwd)"
-bin_dir="${repo_root}/bin"
-# shellcheck source=cli-versions
-source "${script_dir}/cli-versions"
+log_tag=build-openstack-provider
+# shellcheck source=lib/build.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/build.sh"
 
 module=github.com/terraform-provider-openstack/terraform-provider-openstack/v3
 version="${OPENSTACK_PROVIDER_VERSION:?OPENSTACK_PROVIDER_VERSION is not set in scripts/cli-versions}"
