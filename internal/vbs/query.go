@@ -48,8 +48,8 @@ type ListOpts struct {
 	Count bool
 }
 
-// Validate checks o against the rules of the data sources' arguments; each error names the
-// argument. It matters most for status, whose typos the API answers with an empty list.
+// Validate checks o before any request; each error names the query parameter, or PageSize, which
+// sets each request's limit. It matters most for status, whose typos the API answers with an empty list.
 func (o ListOpts) Validate() error {
 	var errs []error
 	oneOf := func(name, value string, allowed []string) {
@@ -67,7 +67,7 @@ func (o ListOpts) Validate() error {
 		errs = append(errs, fmt.Errorf("limit must be at least 1, got %d", o.Limit))
 	}
 	if o.PageSize < 0 || o.PageSize > MaxPageSize {
-		errs = append(errs, fmt.Errorf("page_size must be between 1 and %d, got %d", MaxPageSize, o.PageSize))
+		errs = append(errs, fmt.Errorf("PageSize must be between 1 and %d, got %d", MaxPageSize, o.PageSize))
 	}
 	return errors.Join(errs...)
 }

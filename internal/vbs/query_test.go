@@ -18,9 +18,9 @@ func TestListOpts_validate(t *testing.T) {
 		{ListOpts{SortDir: "up"}, []string{`sort_dir must be one of asc, desc, got "up"`}},
 		{ListOpts{Offset: -1}, []string{"offset must be at least 0, got -1"}},
 		{ListOpts{Limit: -1}, []string{"limit must be at least 1, got -1"}},
-		{ListOpts{PageSize: 1001}, []string{"page_size must be between 1 and 1000, got 1001"}},
-		{ListOpts{PageSize: -5}, []string{"page_size must be between 1 and 1000, got -5"}},
-		{ListOpts{Status: "x", PageSize: 2000}, []string{"status must be", "page_size must be"}},
+		{ListOpts{PageSize: 1001}, []string{"PageSize must be between 1 and 1000, got 1001"}},
+		{ListOpts{PageSize: -5}, []string{"PageSize must be between 1 and 1000, got -5"}},
+		{ListOpts{Status: "x", PageSize: 2000}, []string{"status must be", "PageSize must be"}},
 	} {
 		err := tc.opts.Validate()
 		if tc.want == nil {
