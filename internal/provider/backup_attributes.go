@@ -150,40 +150,20 @@ func serviceMetadataAttributes() map[string]schema.Attribute {
 	}
 }
 
-// unreadableAttributes maps every key that the client reports a value of unreadable
+// unreadableAttributes maps the keys that the client reports a value of unreadable
 // (vbs.UnreadableKeys, as vbs.Backup.Unreadable names them) to the attributes of a backup that the
-// value leaves null; volumeKeyAttribute stands for the data source's attribute of volume keys.
+// value leaves null, where those are not the attribute of the key's own name (unreadableAttributesOf);
+// volumeKeyAttribute stands for the data source's attribute of volume keys.
 var unreadableAttributes = map[string][]string{
-	"name":                              {"name"},
-	"status":                            {"status"},
-	"availability_zone":                 {"availability_zone"},
-	"volume_id":                         {"volume_id"},
-	"snapshot_id":                       {"snapshot_id"},
-	"fail_reason":                       {"fail_reason"},
-	"container":                         {"container"},
-	"description":                       {"description"},
 	"description.DESC":                  {"description_text"},
 	"description.INC":                   {"incremental_requested"},
-	"size":                              {"size"},
-	"object_count":                      {"object_count"},
-	"created_at":                        {"created_at"},
-	"updated_at":                        {"updated_at"},
-	"data_timestamp":                    {"data_timestamp"},
 	"os-bak-tenant-attr:tenant_id":      {"tenant_id"},
 	"os-backup-project-attr:project_id": {"tenant_id"},
-	"has_dependent_backups":             {"has_dependent_backups"},
-	"is_incremental":                    {"is_incremental"},
-	"links":                             {"links"},
-	"metadata":                          {"metadata"},
-	"user_id":                           {"user_id"},
-	"encryption_key_id":                 {"encryption_key_id"},
-	"service_metadata":                  {"service_metadata"},
 	vbs.WithheldServiceMetadata:         {"service_metadata_json"},
 	"service_metadata.DL":               {"service_metadata.deduplicated", "service_metadata.compressed"},
 	"service_metadata.ST":               {"service_metadata.service_type"},
 	"service_metadata.Type":             {"service_metadata.backup_type"},
 	"service_metadata.VK":               {volumeKeyAttribute},
-	"service_metadata.bootable":         {"service_metadata.bootable"},
 	"service_metadata.backupurl":        {"service_metadata.backup_url"},
 	"service_metadata.SP":               {"service_metadata.storage_path"},
 	"service_metadata.VMID":             {"service_metadata.vm_id"},
@@ -191,12 +171,20 @@ var unreadableAttributes = map[string][]string{
 	"service_metadata.SS":               {"service_metadata.space_saving_rate"},
 	"service_metadata.BP":               {"service_metadata.storage_unit_path"},
 	"service_metadata.CMKID":            {"service_metadata.cmk_id"},
-	"service_metadata.progress":         {"service_metadata.progress"},
 	"service_metadata.CS":               {"service_metadata.chain_size_mb"},
 	"service_metadata.VT":               {"service_metadata.volume_type"},
 	"service_metadata.OMID":             {"service_metadata.host_id"},
 	"service_metadata.ebk_T_I":          {"service_metadata.job_id"},
 	"service_metadata.AT":               {"service_metadata.average_rate_mbps"},
+}
+
+// unreadableAttributesOf are the attributes that an unreadable value of key leaves null: those
+// unreadableAttributes names, else the attribute of the key's own name.
+func unreadableAttributesOf(key string) []string {
+	if attrs, ok := unreadableAttributes[key]; ok {
+		return attrs
+	}
+	return []string{key}
 }
 
 // volumeKeyAttribute stands, in unreadableAttributes, for the attribute that holds a backup's
@@ -209,11 +197,7 @@ const volumeKeyAttribute = "volume_key"
 func unreadableAttributeNames(keys []string, volumeKey string) []string {
 	var names []string
 	for _, key := range keys {
-		attrs, ok := unreadableAttributes[key]
-		if !ok {
-			attrs = []string{key}
-		}
-		for _, a := range attrs {
+		for _, a := range unreadableAttributesOf(key) {
 			if a == volumeKeyAttribute {
 				a = volumeKey
 			}

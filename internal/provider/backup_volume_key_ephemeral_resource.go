@@ -102,7 +102,7 @@ func volumeKeyUnreadable(unreadable []string) []string {
 	var keys []string
 	for _, key := range unreadable {
 		if key == "service_metadata" || key == vbs.WithheldServiceMetadata ||
-			slices.Contains(unreadableAttributes[key], volumeKeyAttribute) {
+			slices.Contains(unreadableAttributesOf(key), volumeKeyAttribute) {
 			keys = append(keys, key)
 		}
 	}
