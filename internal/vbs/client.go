@@ -82,13 +82,10 @@ func (c *Client) EachPage(ctx context.Context, opts ListOpts, fn func(page []Bac
 		}
 		return stop, fn(p)
 	}, &count)
-	if err == nil {
-		err = c.confirmAllProjects(ctx, &opts, sel)
-	}
+	sum, err := c.conclude(ctx, sel, &opts, pages, &count, err)
 	if err != nil {
 		return nil, err
 	}
-	sum := sel.summary(pages, &opts, &count)
 	sum.Unreadable = unreadable
 	return &sum, nil
 }
@@ -128,13 +125,9 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 			return match
 		}, func(int) (bool, error) { return sel.endPage() }, &count)
 	}
-	if err == nil {
-		err = c.confirmAllProjects(ctx, &opts, sel)
-	}
-	if err != nil {
+	if res.WalkSummary, err = c.conclude(ctx, sel, &opts, pages, &count, err); err != nil {
 		return nil, err
 	}
-	res.WalkSummary = sel.summary(pages, &opts, &count)
 	return res, nil
 }
 

@@ -52,13 +52,9 @@ func (c *Client) FindBackup(ctx context.Context, opts ListOpts, newest bool) (*F
 		}
 		return true
 	}, func(int) (bool, error) { return sel.endPage() }, nil)
-	if err == nil {
-		err = c.confirmAllProjects(ctx, &opts, sel)
-	}
-	if err != nil {
+	if res.WalkSummary, err = c.conclude(ctx, sel, &opts, pages, nil, err); err != nil {
 		return nil, err
 	}
-	res.WalkSummary = sel.summary(pages, &opts, nil)
 	if res.Backup != nil {
 		res.Unreadable.Add(res.Backup)
 	}

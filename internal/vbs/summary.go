@@ -1,6 +1,9 @@
 package vbs
 
-import "slices"
+import (
+	"context"
+	"slices"
+)
 
 // WalkSummary is what one walk of a listing tells besides the backups it selected: every result
 // type embeds it, so that a caller turns any walk into its warnings in one way.
@@ -50,6 +53,19 @@ func (u *Unreadables) Add(b *Backup) {
 			u.Keys = slices.Insert(u.Keys, i, key)
 		}
 	}
+}
+
+// conclude ends a walk of sel that requested pages and ended with err: its error, or, once a
+// listing of every project is confirmed (confirmAllProjects), what it tells, with t's count of the
+// listing where t is not nil.
+func (c *Client) conclude(ctx context.Context, sel *selection, opts *ListOpts, pages int, t *tally, err error) (WalkSummary, error) {
+	if err == nil {
+		err = c.confirmAllProjects(ctx, opts, sel)
+	}
+	if err != nil {
+		return WalkSummary{}, err
+	}
+	return sel.summary(pages, opts, t), nil
 }
 
 // summary is what the walk of s tells, after pages requested, with t's count of the listing.
