@@ -39,10 +39,6 @@ func (s *protocolServer) readBackupsFast(ctx context.Context, req *tfprotov6.Rea
 	if ce := s.provider.unconfigured; s.provider.clients == nil && ce != nil {
 		return errorResponse(req, ce.Summary, ce.Detail)
 	}
-	if s.provider.clients == nil {
-		return errorResponse(req, "Unconfigured VBS provider",
-			"vbs_backups was read before the provider was configured. This is a bug in Terraform or the provider; please report it.")
-	}
 	backups := w.backup.NewList()
 	var diags diag.Diagnostics
 	if !readBackups(ctx, s.provider.clients, cfg, &m, &diags, func(page []vbs.Backup) error {

@@ -188,7 +188,7 @@ func (p *vbsProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	sc := conn.ServiceClient
 	tflog.Debug(ctx, "configured the backup API client", map[string]any{"endpoint": vbs.RedactURL(sc.Endpoint), "microversion": sc.Microversion})
-	p.clients = newClients(conn)
+	p.clients = &clients{conn: conn}
 	resp.DataSourceData = p.clients
 	resp.EphemeralResourceData = p.clients
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -91,16 +90,10 @@ const tenantIDDescription = "Only backups of this project, by the project each b
 	"backup's project (Cinder below 3.18, or to a user who is not an administrator), this is an error, not an empty result."
 
 // clients are the backup API clients of one provider configuration, by region and project: the
-// connection builds each scope's service once, and clients wraps each service in one vbs.Client,
-// which every read of that scope shares.
+// connection builds each scope's service once and shares it; a vbs.Client over it holds nothing
+// else, so each read wraps the service in its own.
 type clients struct {
 	conn *auth.Connection
-	mu   sync.Mutex
-	by   map[*auth.Service]*vbs.Client
-}
-
-func newClients(conn *auth.Connection) *clients {
-	return &clients{conn: conn, by: map[*auth.Service]*vbs.Client{}}
 }
 
 // forScope returns the client of the read's region and project, the provider's own where both
@@ -128,14 +121,8 @@ func (c *clients) forScope(ctx context.Context, s scopeModel, diags *diag.Diagno
 		diags.AddError("Unable to reach the VBS API", s.where()+": "+err.Error())
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	client, ok := c.by[svc]
-	if !ok {
-		client = vbs.NewClient(svc.Client, vbs.API{Version: svc.APIVersion, Microversion: svc.Microversion})
-		client.Log = debugLog
-		c.by[svc] = client
-	}
+	client := vbs.NewClient(svc.Client, vbs.API{Version: svc.APIVersion, Microversion: svc.Microversion})
+	client.Log = debugLog
 	return client
 }
 
