@@ -6,34 +6,250 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 )
 
-// backupJSON is one backup as decoded: into a struct of small tolerant fields rather than a map,
-// because a read may hold very many backups, and so that one odd value cannot fail a page.
+// backupJSON is one backup decoded in full. Its members are read by the package's scanner through
+// backupMembers, rather than by encoding/json into a struct of tagged fields, so that a member is
+// one row of that table and the Backup's field it fills; one odd value cannot fail a page.
 type backupJSON struct {
-	ID                  textField            `json:"id"`
-	Name                textField            `json:"name"`
-	Status              textField            `json:"status"`
-	AvailabilityZone    textField            `json:"availability_zone"`
-	VolumeID            textField            `json:"volume_id"`
-	SnapshotID          textField            `json:"snapshot_id"`
-	FailReason          textField            `json:"fail_reason"`
-	Container           textField            `json:"container"`
-	Description         textField            `json:"description"`
-	Size                intField             `json:"size"`
-	ObjectCount         intField             `json:"object_count"`
-	CreatedAt           timeField            `json:"created_at"`
-	UpdatedAt           timeField            `json:"updated_at"`
-	DataTimestamp       timeField            `json:"data_timestamp"`
-	TenantV2            textField            `json:"os-bak-tenant-attr:tenant_id"`
-	ProjectV3           textField            `json:"os-backup-project-attr:project_id"`
-	HasDependentBackups boolField            `json:"has_dependent_backups"`
-	IsIncremental       boolField            `json:"is_incremental"`
-	Links               linksField           `json:"links"`
-	Metadata            mapField             `json:"metadata"`
-	UserID              textField            `json:"user_id"`
-	EncryptionKeyID     textField            `json:"encryption_key_id"`
-	ServiceMetadata     serviceMetadataField `json:"service_metadata"`
+	b                   Backup
+	bad                 uint64 // bit i: the value of backupMembers[i] could not be read
+	tenantV2, projectV3 field[string]
+	serviceMetadata     []byte // the member's JSON text; see UnmarshalJSON
+}
+
+func (j *backupJSON) backupID() (string, bool) { return j.b.ID, j.b.ID != "" }
+
+// UnmarshalJSON reads every member, then what derives from them. service_metadata is parsed
+// here, while its text, part of raw, may still be read.
+func (j *backupJSON) UnmarshalJSON(raw []byte) error {
+	*j = backupJSON{}
+	if err := j.scan(raw, &allMembers); err != nil {
+		return err
+	}
+	j.finish()
+	return nil
+}
+
+// backup is the backup decoded.
+func (j *backupJSON) backup() Backup { return j.b }
+
+// finish sets what derives from the members read: the project, the parsed documents and, with the
+// API's own keys (see Backup.Unreadable and UnreadableKeys), what could not be read.
+func (j *backupJSON) finish() {
+	b := &j.b
+	// Of the two members that name a project, only the one read can be unreadable (see tenantOf).
+	tenant := tenantOf(&j.tenantV2, &j.projectV3)
+	b.TenantID = copyOf(tenant)
+	bad := j.bad
+	if tenant == &j.tenantV2 {
+		bad &^= 1 << projectV3Row
+	} else {
+		bad &^= 1 << tenantV2Row
+	}
+	for i := range backupMembers {
+		if bad&(1<<i) != 0 {
+			b.Unreadable = append(b.Unreadable, backupMembers[i].key)
+		}
+	}
+	var smUnreadable, descUnreadable []string
+	b.ServiceMetadataJSON, b.ServiceMetadata, smUnreadable = parseServiceMetadata(j.serviceMetadata)
+	j.serviceMetadata = nil
+	b.Incremental = incrementalOf(b.IsIncremental, b.ServiceMetadata)
+	b.DescriptionText, b.IncrementalRequested, descUnreadable = parseDescription(b.Description)
+	b.Unreadable = append(b.Unreadable, descUnreadable...)
+	b.Unreadable = append(b.Unreadable, smUnreadable...)
+}
+
+// scan reads the members of set from raw (valid JSON, which encoding/json checked before handing
+// it over) as encoding/json would decode them into a struct with their keys as tags: keys match
+// exactly, else case-insensitively, the last of repeated keys wins, null is no backup at all, and a
+// value other than an object is the same type error.
+func (j *backupJSON) scan(raw []byte, set *memberSet) error {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case string(raw) == "null":
+		return nil
+	case !isObject(raw):
+		kind := map[byte]string{'"': "string", '[': "array", 't': "bool", 'f': "bool"}[raw[0]]
+		if kind == "" {
+			kind = "number"
+		}
+		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[Backup]()}
+	}
+	for key, v := range each(raw) {
+		if i := set.lookup(key); i >= 0 {
+			if backupMembers[i].read(j, v) {
+				j.bad |= 1 << i
+			} else {
+				j.bad &^= 1 << i
+			}
+		}
+	}
+	return nil
+}
+
+// tenantOf is the member that names a backup's project: v2 names it "tenant", Cinder v3 from 3.18
+// names it "project".
+func tenantOf(v2, v3 *field[string]) *field[string] {
+	if v2.set || v2.bad {
+		return v2
+	}
+	return v3
+}
+
+// member is one member of a backup as the API names it: read reads its JSON value into the
+// backup being decoded and reports whether the value could not be read.
+type member struct {
+	key       string
+	read      func(j *backupJSON, raw []byte) (bad bool)
+	selection bool // a selection reads it (see selectionMembers)
+}
+
+// backupMembers are the members of a backup: the one table from which the full decode, what a
+// selection or the API's filters read, the keys of Backup.Unreadable and UnreadableKeys derive,
+// in this order. A new member is one row here and its field in Backup.
+var backupMembers = []member{
+	{key: "id", read: func(j *backupJSON, raw []byte) bool {
+		var f field[string]
+		f.read(raw, parseText)
+		j.b.ID = f.v // a backup without a readable one is an error (backupID)
+		return false
+	}, selection: true},
+	selected(value("name", parseText, func(b *Backup) **string { return &b.Name })),
+	selected(value("status", parseText, func(b *Backup) **string { return &b.Status })),
+	selected(value("availability_zone", parseText, func(b *Backup) **string { return &b.AvailabilityZone })),
+	selected(value("volume_id", parseText, func(b *Backup) **string { return &b.VolumeID })),
+	selected(value("snapshot_id", parseText, func(b *Backup) **string { return &b.SnapshotID })),
+	value("fail_reason", parseText, func(b *Backup) **string { return &b.FailReason }),
+	value("container", parseText, func(b *Backup) **string { return &b.Container }),
+	value("description", parseText, func(b *Backup) **string { return &b.Description }),
+	value("size", parseInt, func(b *Backup) **int64 { return &b.Size }),
+	value("object_count", parseInt, func(b *Backup) **int64 { return &b.ObjectCount }),
+	selected(value("created_at", parseTime, func(b *Backup) **time.Time { return &b.CreatedAt })),
+	value("updated_at", parseTime, func(b *Backup) **time.Time { return &b.UpdatedAt }),
+	value("data_timestamp", parseTime, func(b *Backup) **time.Time { return &b.DataTimestamp }),
+	{key: "os-bak-tenant-attr:tenant_id", read: func(j *backupJSON, raw []byte) bool {
+		j.tenantV2.read(raw, parseText)
+		return j.tenantV2.bad
+	}, selection: true},
+	{key: "os-backup-project-attr:project_id", read: func(j *backupJSON, raw []byte) bool {
+		j.projectV3.read(raw, parseText)
+		return j.projectV3.bad
+	}, selection: true},
+	value("has_dependent_backups", parseBool, func(b *Backup) **bool { return &b.HasDependentBackups }),
+	selected(value("is_incremental", parseBool, func(b *Backup) **bool { return &b.IsIncremental })),
+	{key: "links", read: func(j *backupJSON, raw []byte) bool {
+		var f linksField
+		_ = f.UnmarshalJSON(raw) // never fails
+		j.b.Links = f.v
+		return f.bad
+	}},
+	{key: "metadata", read: func(j *backupJSON, raw []byte) bool {
+		var f mapField
+		_ = f.UnmarshalJSON(raw) // never fails
+		j.b.Metadata = f.v
+		return f.bad
+	}, selection: true},
+	value("user_id", parseText, func(b *Backup) **string { return &b.UserID }),
+	value("encryption_key_id", parseText, func(b *Backup) **string { return &b.EncryptionKeyID }),
+	// Its keys are reported one by one (parseServiceMetadata), and a selection parses it only where
+	// incremental needs it.
+	{key: "service_metadata", read: func(j *backupJSON, raw []byte) bool {
+		j.serviceMetadata = raw
+		return false
+	}, selection: true},
+}
+
+// value is the row of a member read by parse into the Backup's field at, nil where the API sent
+// null or nothing readable.
+func value[T any](key string, parse func([]byte) (T, bool), at func(*Backup) **T) member {
+	return member{key: key, read: func(j *backupJSON, raw []byte) bool {
+		var f field[T]
+		f.read(raw, parse)
+		*at(&j.b) = copyOf(&f)
+		return f.bad
+	}}
+}
+
+// selected marks a row as read by a selection.
+func selected(m member) member {
+	m.selection = true
+	return m
+}
+
+// copyOf is a new copy of f's value, nil when unset: a Backup shares nothing with its decoding.
+func copyOf[T any](f *field[T]) *T {
+	if !f.set {
+		return nil
+	}
+	v := f.v
+	return &v
+}
+
+// Rows of backupMembers that finish reads by position.
+var (
+	tenantV2Row  = memberRow("os-bak-tenant-attr:tenant_id")
+	projectV3Row = memberRow("os-backup-project-attr:project_id")
+)
+
+func memberRow(key string) int {
+	for i := range backupMembers {
+		if backupMembers[i].key == key {
+			return i
+		}
+	}
+	panic("vbs: no member " + key)
+}
+
+// memberSet is some rows of backupMembers, as a decoder looks their keys up.
+type memberSet struct {
+	rows   map[string]int // exact key to row
+	folded [][]byte       // the keys, for matching without case
+	index  []int          // the row of each of folded
+}
+
+// Which members each decoder reads.
+var (
+	allMembers   = membersWhere(func(*member) bool { return true })
+	selectionSet = membersWhere(func(m *member) bool { return m.selection })
+	apiFilterSet = membersWhere(func(m *member) bool { return m.key == "id" || isAPIFilter(m.key) })
+)
+
+func membersWhere(keep func(*member) bool) memberSet {
+	s := memberSet{rows: map[string]int{}}
+	for i := range backupMembers {
+		if keep(&backupMembers[i]) {
+			s.rows[backupMembers[i].key] = i
+			s.folded, s.index = append(s.folded, []byte(backupMembers[i].key)), append(s.index, i)
+		}
+	}
+	return s
+}
+
+// lookup is the row of the member that key names as encoding/json matches names (exactly, else by
+// Unicode case folding), -1 for none.
+func (s *memberSet) lookup(key []byte) int {
+	if i, ok := s.rows[string(key)]; ok { // no conversion is allocated for a map index
+		return i
+	}
+	for n, k := range s.folded {
+		if bytes.EqualFold(key, k) {
+			return s.index[n]
+		}
+	}
+	return -1
+}
+
+// isAPIFilter reports whether key is the member of one of the API's own filters.
+func isAPIFilter(key string) bool {
+	for _, af := range apiFilters {
+		if af.param == key {
+			return true
+		}
+	}
+	return false
 }
 
 // idMember is a backup decoded for its id alone: listing ids then skips the rest of each backup.
@@ -41,120 +257,20 @@ type idMember struct {
 	ID textField `json:"id"`
 }
 
+func (j *idMember) backupID() (string, bool) { return j.ID.v, j.ID.set && j.ID.v != "" }
+
 // apiFilterMembers is a backup decoded for its id and the members of the API's own filters
 // (apiFilters): listing ids with those filters alone checks them again for little more than the
 // ids cost.
-type apiFilterMembers struct {
-	ID       textField `json:"id"`
-	Name     textField `json:"name"`
-	Status   textField `json:"status"`
-	VolumeID textField `json:"volume_id"`
-}
+type apiFilterMembers struct{ backupJSON }
 
-func (j *backupJSON) backupID() (string, bool)       { return idOf(&j.ID) }
-func (j *idMember) backupID() (string, bool)         { return idOf(&j.ID) }
-func (j *apiFilterMembers) backupID() (string, bool) { return idOf(&j.ID) }
+func (j *apiFilterMembers) UnmarshalJSON(raw []byte) error {
+	j.backupJSON = backupJSON{}
+	return j.scan(raw, &apiFilterSet)
+}
 
 // partial is the backup with only the members of the API's filters set.
-func (j *apiFilterMembers) partial() Backup {
-	return Backup{ID: j.ID.v, Name: j.Name.ptr(), Status: j.Status.ptr(), VolumeID: j.VolumeID.ptr()}
-}
-
-// idOf accepts only a non-empty id: a backup without one can be neither deduplicated nor referenced.
-func idOf(f *textField) (string, bool) { return f.v, f.set && f.v != "" }
-
-// backup converts j. The Backup points into j (see field.ptr), so j must not be reused.
-func (j *backupJSON) backup() Backup {
-	tenant := tenantOf(&j.TenantV2, &j.ProjectV3)
-	b := Backup{
-		ID:                  j.ID.v,
-		Name:                j.Name.ptr(),
-		Status:              j.Status.ptr(),
-		AvailabilityZone:    j.AvailabilityZone.ptr(),
-		VolumeID:            j.VolumeID.ptr(),
-		SnapshotID:          j.SnapshotID.ptr(),
-		FailReason:          j.FailReason.ptr(),
-		Container:           j.Container.ptr(),
-		Description:         j.Description.ptr(),
-		Size:                j.Size.ptr(),
-		ObjectCount:         j.ObjectCount.ptr(),
-		CreatedAt:           j.CreatedAt.ptr(),
-		UpdatedAt:           j.UpdatedAt.ptr(),
-		DataTimestamp:       j.DataTimestamp.ptr(),
-		TenantID:            tenant.ptr(),
-		HasDependentBackups: j.HasDependentBackups.ptr(),
-		IsIncremental:       j.IsIncremental.ptr(),
-		Links:               j.Links.v,
-		Metadata:            j.Metadata.v,
-		UserID:              j.UserID.ptr(),
-		EncryptionKeyID:     j.EncryptionKeyID.ptr(),
-		ServiceMetadataJSON: j.ServiceMetadata.text,
-		ServiceMetadata:     j.ServiceMetadata.parsed,
-	}
-	// The keys are the API's own (see Backup.Unreadable and UnreadableKeys).
-	for i := range backupMembers {
-		if m := &backupMembers[i]; m.unreadable != nil && m.unreadable(j) {
-			b.Unreadable = append(b.Unreadable, m.key)
-		}
-	}
-	b.Incremental = incrementalOf(b.IsIncremental, b.ServiceMetadata)
-	var descUnreadable []string
-	b.DescriptionText, b.IncrementalRequested, descUnreadable = parseDescription(b.Description)
-	b.Unreadable = append(b.Unreadable, descUnreadable...)
-	b.Unreadable = append(b.Unreadable, j.ServiceMetadata.unreadable...)
-	return b
-}
-
-// tenantOf is the member that names a backup's project: v2 names it "tenant", Cinder v3 from 3.18
-// names it "project".
-func tenantOf(v2, v3 *textField) *textField {
-	if v2.set || v2.bad {
-		return v2
-	}
-	return v3
-}
-
-// backupMembers are the members of a backup as the API names them, in the order of backupJSON's
-// fields (TestBackupMembers_followBackupJSON holds them to its tags): the one list from which the
-// checks of unreadable values, the keys of Backup.Unreadable and what a selection reads derive.
-var backupMembers = []struct {
-	key string
-	// unreadable reports whether the member's value in a full decode could not be read; nil for the
-	// id (a backup without a readable one is an error) and for service_metadata, whose keys
-	// parseServiceMetadata reports one by one.
-	unreadable func(*backupJSON) bool
-	// selection is where selectionMembers keeps the member; nil for a member no selection reads.
-	selection func(*selectionMembers) json.Unmarshaler
-}{
-	{"id", nil, func(j *selectionMembers) json.Unmarshaler { return &j.id }},
-	{"name", func(j *backupJSON) bool { return j.Name.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.name }},
-	{"status", func(j *backupJSON) bool { return j.Status.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.status }},
-	{"availability_zone", func(j *backupJSON) bool { return j.AvailabilityZone.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.zone }},
-	{"volume_id", func(j *backupJSON) bool { return j.VolumeID.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.volumeID }},
-	{"snapshot_id", func(j *backupJSON) bool { return j.SnapshotID.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.snapshotID }},
-	{"fail_reason", func(j *backupJSON) bool { return j.FailReason.bad }, nil},
-	{"container", func(j *backupJSON) bool { return j.Container.bad }, nil},
-	{"description", func(j *backupJSON) bool { return j.Description.bad }, nil},
-	{"size", func(j *backupJSON) bool { return j.Size.bad }, nil},
-	{"object_count", func(j *backupJSON) bool { return j.ObjectCount.bad }, nil},
-	{"created_at", func(j *backupJSON) bool { return j.CreatedAt.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.createdAt }},
-	{"updated_at", func(j *backupJSON) bool { return j.UpdatedAt.bad }, nil},
-	{"data_timestamp", func(j *backupJSON) bool { return j.DataTimestamp.bad }, nil},
-	// Of the two members that name a project, only the one read can be unreadable (see tenantOf).
-	{"os-bak-tenant-attr:tenant_id", func(j *backupJSON) bool { return tenantOf(&j.TenantV2, &j.ProjectV3) == &j.TenantV2 && j.TenantV2.bad },
-		func(j *selectionMembers) json.Unmarshaler { return &j.tenantV2 }},
-	{"os-backup-project-attr:project_id", func(j *backupJSON) bool {
-		return tenantOf(&j.TenantV2, &j.ProjectV3) == &j.ProjectV3 && j.ProjectV3.bad
-	},
-		func(j *selectionMembers) json.Unmarshaler { return &j.projectV3 }},
-	{"has_dependent_backups", func(j *backupJSON) bool { return j.HasDependentBackups.bad }, nil},
-	{"is_incremental", func(j *backupJSON) bool { return j.IsIncremental.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.isIncremental }},
-	{"links", func(j *backupJSON) bool { return j.Links.bad }, nil},
-	{"metadata", func(j *backupJSON) bool { return j.Metadata.bad }, func(j *selectionMembers) json.Unmarshaler { return &j.metadata }},
-	{"user_id", func(j *backupJSON) bool { return j.UserID.bad }, nil},
-	{"encryption_key_id", func(j *backupJSON) bool { return j.EncryptionKeyID.bad }, nil},
-	{"service_metadata", nil, func(j *selectionMembers) json.Unmarshaler { return &j.serviceMetadata }},
-}
+func (j *apiFilterMembers) partial() Backup { return j.b }
 
 // unreadableKeys are the keys that Backup.Unreadable can hold: every member of a backup but the
 // id, the keys of description's document, those of service_metadata's and the withheld text.
@@ -305,100 +421,30 @@ func jsonKind(tok json.Token) string {
 	return "number"
 }
 
-// selectionMembers is a backup decoded for what a selection reads (the members of backupMembers
-// with a selection field) and nothing else: listing ids skips the rest of each backup.
-// service_metadata, the costly part, is kept as text and parsed only where incremental needs it.
-type selectionMembers struct {
-	id, name, snapshotID, zone textField
-	status, volumeID           textField // the API's own filters, which the walk checks again
-	createdAt                  timeField
-	metadata                   mapField
-	isIncremental              boolField
-	serviceMetadata            rawField
-	tenantV2, projectV3        textField
-}
-
-func (j *selectionMembers) backupID() (string, bool) { return idOf(&j.id) }
+// selectionMembers is a backup decoded for what a selection reads (the rows of backupMembers marked
+// selected) and nothing else: listing ids skips the rest of each backup. service_metadata, the
+// costly part, is kept as text and parsed only where incremental needs it.
+type selectionMembers struct{ backupJSON }
 
 func (j *selectionMembers) UnmarshalJSON(raw []byte) error {
-	*j = selectionMembers{}
-	return j.scan(raw)
-}
-
-// rawField is a member kept as its JSON text, copied: encoding/json does not let an Unmarshaler
-// keep its input.
-type rawField []byte
-
-func (f *rawField) UnmarshalJSON(raw []byte) error {
-	*f = bytes.Clone(raw)
+	if err := j.scanSelection(raw); err != nil {
+		return err
+	}
+	// encoding/json does not let an Unmarshaler keep its input.
+	j.serviceMetadata = bytes.Clone(j.serviceMetadata)
 	return nil
 }
 
-// selectionKeys are the members a selection reads, as backupMembers names them, and as bytes for
-// folding; selectionFields are where selectionMembers keeps each, in the same order.
-var (
-	selectionKeys, selectionKeyBytes, selectionFields = func() ([]string, [][]byte, []func(*selectionMembers) json.Unmarshaler) {
-		var keys []string
-		var folded [][]byte
-		var fields []func(*selectionMembers) json.Unmarshaler
-		for _, m := range backupMembers {
-			if m.selection != nil {
-				keys, folded, fields = append(keys, m.key), append(folded, []byte(m.key)), append(fields, m.selection)
-			}
-		}
-		return keys, folded, fields
-	}()
-)
-
-// scan reads the members a selection needs with the package's scanner (raw is valid JSON, which
-// encoding/json checked before handing it over), as encoding/json would decode them into
-// backupJSON: keys match case-insensitively, the last of repeated keys wins, null is no backup at
-// all, and a value other than an object is the same type error.
-func (j *selectionMembers) scan(raw []byte) error {
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case string(raw) == "null":
-		return nil
-	case !isObject(raw):
-		kind := map[byte]string{'"': "string", '[': "array", 't': "bool", 'f': "bool"}[raw[0]]
-		if kind == "" {
-			kind = "number"
-		}
-		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[selectionMembers]()}
-	}
-	for key, v := range each(raw) {
-		if i := selectionKey(key); i >= 0 {
-			_ = selectionFields[i](j).UnmarshalJSON(v) // the fields' UnmarshalJSON never fails
-		}
-	}
-	return nil
-}
-
-// selectionKey is the index in selectionKeys of the member that key names as encoding/json matches
-// names (exactly, else by Unicode case folding), -1 for none.
-func selectionKey(key []byte) int {
-	for i, k := range selectionKeys {
-		if string(key) == k { // no conversion is allocated for a comparison
-			return i
-		}
-	}
-	for i, k := range selectionKeyBytes {
-		if bytes.EqualFold(key, k) {
-			return i
-		}
-	}
-	return -1
+func (j *selectionMembers) scanSelection(raw []byte) error {
+	j.backupJSON = backupJSON{}
+	return j.scan(raw, &selectionSet)
 }
 
 // partial is the backup with only what a selection reads set; incremental asks for
 // Backup.Incremental.
 func (j *selectionMembers) partial(incremental bool) Backup {
-	b := Backup{
-		ID: j.id.v, Name: j.name.ptr(), Status: j.status.ptr(), VolumeID: j.volumeID.ptr(),
-		SnapshotID: j.snapshotID.ptr(), AvailabilityZone: j.zone.ptr(),
-		CreatedAt: j.createdAt.ptr(), Metadata: j.metadata.v, IsIncremental: j.isIncremental.ptr(),
-		TenantID: tenantOf(&j.tenantV2, &j.projectV3).ptr(),
-	}
+	b := j.b
+	b.TenantID = copyOf(tenantOf(&j.tenantV2, &j.projectV3))
 	if incremental {
 		var sm *ServiceMetadata
 		if b.IsIncremental == nil {
@@ -417,14 +463,14 @@ type selectionMembersAndText struct {
 }
 
 func (j *selectionMembersAndText) UnmarshalJSON(raw []byte) error {
-	*j = selectionMembersAndText{raw: bytes.Clone(raw)}
-	return j.scan(j.raw)
+	j.raw = bytes.Clone(raw)
+	return j.scanSelection(j.raw)
 }
 
 // full decodes the whole backup, as a listing does.
 func (j *selectionMembersAndText) full() *Backup {
 	var d backupJSON
-	_ = json.Unmarshal(j.raw, &d) // valid JSON, and no field of backupJSON fails to decode
+	_ = d.UnmarshalJSON(j.raw) // an object already scanned: no error
 	b := d.backup()
 	return &b
 }

@@ -276,17 +276,31 @@ func TestSelectionMembers_agreeWithFullDecode(t *testing.T) {
 	}
 }
 
-// TestBackupMembers_followBackupJSON: the table of members names each field of backupJSON by its
-// tag, in order, so that encoding/json's full decode and the table's checks and selection read the
-// same members.
-func TestBackupMembers_followBackupJSON(t *testing.T) {
-	typ := reflect.TypeFor[backupJSON]()
-	if typ.NumField() != len(backupMembers) {
-		t.Fatalf("backupJSON has %d fields, backupMembers %d rows", typ.NumField(), len(backupMembers))
+// TestBackupMembers_fillEveryField: a backup with every member readable fills every field of
+// Backup, so a field without its row in backupMembers (or a row that fills another field) fails.
+func TestBackupMembers_fillEveryField(t *testing.T) {
+	obj := backupObject("a")
+	obj["fail_reason"], obj["object_count"], obj["metadata"] = "none", 3, map[string]string{"k": "v"}
+	obj["user_id"], obj["encryption_key_id"] = "u", "k"
+	body, err := json.Marshal(map[string]any{"backups": []any{obj}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, m := range backupMembers {
-		if tag := typ.Field(i).Tag.Get("json"); tag != m.key {
-			t.Errorf("row %d is %q, field %s is %q", i, m.key, typ.Field(i).Name, tag)
+	backups, _ := decodeBackups(t, body)
+	b := reflect.ValueOf(backups[0])
+	for i := range b.NumField() {
+		if name := b.Type().Field(i).Name; name != "Unreadable" && b.Field(i).IsZero() {
+			t.Errorf("Backup.%s is not filled by any member", name)
 		}
+	}
+	if backups[0].Unreadable != nil {
+		t.Errorf("unreadable %q", backups[0].Unreadable)
+	}
+}
+
+// TestBackupMembers_fitTheBits: backupJSON.bad has one bit per member.
+func TestBackupMembers_fitTheBits(t *testing.T) {
+	if n := len(backupMembers); n > 64 {
+		t.Fatalf("%d members, more than backupJSON.bad has bits", n)
 	}
 }

@@ -83,8 +83,8 @@ func (c *Client) checkMetadata(f *Filter) error {
 // apiFilters are the filters the API applies itself, by query parameter, with the value a listing
 // asks for and the field of a backup it selects on. What a server returns is a claim: a proxy, a
 // gateway or an older release may ignore a filter, so the walk checks each one set again on every
-// backup. Another API filter is one more row here, and its member for the decoders that select
-// (selectionMembers, and apiFilterMembers) to read.
+// backup. Another API filter is one more row here; the decoder of the API's filters reads the member
+// of each row (apiFilterSet), and a selection the members marked selected in backupMembers.
 var apiFilters = []apiFilter{
 	{"name", func(o *ListOpts) string { return o.Name }, func(b *Backup) *string { return b.Name }},
 	{"status", func(o *ListOpts) string { return o.Status }, func(b *Backup) *string { return b.Status }},

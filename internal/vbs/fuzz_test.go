@@ -3,6 +3,7 @@ package vbs
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -35,6 +36,16 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, next, err := decodeAll[backupJSON](body)
+		// The scanner matches members as encoding/json matches a struct's fields.
+		ref, nextRef, errRef := decodeAll[referenceBackup](body)
+		if fmt.Sprint(err) != fmt.Sprint(errRef) || next != nextRef || len(ref) != len(items) {
+			t.Fatalf("decoding and encoding/json disagree: %v / %v, %q / %q", err, errRef, next, nextRef)
+		}
+		for i := range ref {
+			if got, want := items[i].backup(), ref[i].backup(); !reflect.DeepEqual(got, want) {
+				t.Fatalf("backup %d: decoded %+v, encoding/json %+v", i, got, want)
+			}
+		}
 		ids, nextIDs, errIDs := decodeAll[idMember](body)
 		if (err == nil) != (errIDs == nil) || next != nextIDs {
 			t.Fatalf("full and ids-only decoding disagree: %v / %v, %q / %q", err, errIDs, next, nextIDs)
@@ -95,6 +106,38 @@ func FuzzDecodePage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// referenceBackup decodes a backup as the scanner of backupJSON is meant to: encoding/json finds
+// each member's value, into a struct with the members' keys as tags, and the table's rows read it.
+type referenceBackup struct{ backupJSON }
+
+// referenceType is a struct of one json.RawMessage per row of backupMembers, tagged with its key.
+var referenceType = func() reflect.Type {
+	fields := make([]reflect.StructField, len(backupMembers))
+	for i, m := range backupMembers {
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("M%d", i), Type: reflect.TypeFor[json.RawMessage](), Tag: reflect.StructTag(`json:"` + m.key + `"`)}
+	}
+	return reflect.StructOf(fields)
+}()
+
+func (j *referenceBackup) UnmarshalJSON(raw []byte) error {
+	j.backupJSON = backupJSON{}
+	v := reflect.New(referenceType)
+	if err := json.Unmarshal(raw, v.Interface()); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return &json.UnmarshalTypeError{Value: typeErr.Value, Type: reflect.TypeFor[Backup]()}
+		}
+		return err
+	}
+	for i := range backupMembers {
+		if member := v.Elem().Field(i).Bytes(); member != nil && backupMembers[i].read(&j.backupJSON, member) {
+			j.bad |= 1 << i
+		}
+	}
+	j.finish()
+	return nil
 }
 
 func FuzzParseTimestamp(f *testing.F) {

@@ -21,19 +21,6 @@ var (
 	descriptionKeys = []string{"DESC", "INC"}
 )
 
-// serviceMetadataField holds service_metadata, parsed as soon as it is decoded because
-// encoding/json does not let an Unmarshaler keep the bytes it is handed.
-type serviceMetadataField struct {
-	text       *string
-	parsed     *ServiceMetadata
-	unreadable []string
-}
-
-func (f *serviceMetadataField) UnmarshalJSON(raw []byte) error {
-	f.text, f.parsed, f.unreadable = parseServiceMetadata(raw)
-	return nil
-}
-
 // parseServiceMetadata reads service_metadata, which the API sends as a string of JSON (with
 // surrounding spaces in its own example); an object is tolerated. text is the value as returned
 // (an object as compact JSON text) with every volume key masked (see maskVolumeKeys); text that is

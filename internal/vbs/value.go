@@ -42,14 +42,10 @@ func (f *field[T]) ptr() *T {
 type (
 	textField struct{ field[string] }
 	intField  struct{ field[int64] }
-	boolField struct{ field[bool] }
-	timeField struct{ field[time.Time] }
 )
 
 func (f *textField) UnmarshalJSON(raw []byte) error { f.read(raw, parseText); return nil }
 func (f *intField) UnmarshalJSON(raw []byte) error  { f.read(raw, parseInt); return nil }
-func (f *boolField) UnmarshalJSON(raw []byte) error { f.read(raw, parseBool); return nil }
-func (f *timeField) UnmarshalJSON(raw []byte) error { f.read(raw, parseTime); return nil }
 
 // mapField is a JSON object read as a map of strings (see valueText); anything else is bad.
 type mapField struct {

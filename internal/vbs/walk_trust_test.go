@@ -203,7 +203,7 @@ func TestDecodePage_dropsDuplicatesAsTheyCome(t *testing.T) {
 	var kept []*backupJSON
 	n, _, err := decodePage(body, func(_ int, b *backupJSON) (bool, error) {
 		items = append(items, b)
-		keep := !slices.ContainsFunc(kept, func(k *backupJSON) bool { return k.ID.v == b.ID.v })
+		keep := !slices.ContainsFunc(kept, func(k *backupJSON) bool { return k.b.ID == b.b.ID })
 		if keep {
 			kept = append(kept, b)
 		}
@@ -223,7 +223,7 @@ func TestDecodePage_dropsDuplicatesAsTheyCome(t *testing.T) {
 	}
 	var got []string
 	for _, k := range kept {
-		got = append(got, k.ID.v)
+		got = append(got, k.b.ID)
 	}
 	if !slices.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("kept %v: a kept backup was overwritten", got)
