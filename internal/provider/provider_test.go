@@ -509,12 +509,14 @@ func writeCloudsYAML(t *testing.T, text string) string {
 	return path
 }
 
-// TestProvider_cloudsYAML reads clouds.yaml from OS_CLIENT_CONFIG_FILE, chosen by cloud and by
-// OS_CLOUD, with its region, interface, cacert and verify; provider arguments override the file.
+// TestProvider_cloudsYAML reads clouds.yaml through the provider's cloud argument, with what auth's
+// own tests (TestCloudsYAML_*) do not show: a project argument over the file's, an application
+// credential in the file, and an unknown cloud as Terraform reports it. The entry's region,
+// interface, cacert and verify, OS_CLOUD, and the arguments over them are auth's to test.
 func TestProvider_cloudsYAML(t *testing.T) {
 	sims := map[string]*vbssim.Server{}
-	for _, name := range []string{"cloud", "OS_CLOUD", "region", "interface", "project", "appcred", "tls", "verify"} {
-		sims[name] = authSim(t, vbssim.Config{TLS: name == "tls" || name == "verify"})
+	for _, name := range []string{"cloud", "project", "appcred"} {
+		sims[name] = authSim(t, vbssim.Config{})
 	}
 	entry := func(name string, sim *vbssim.Server, auth string, extra ...string) string {
 		return "  " + name + ":\n    auth:\n      auth_url: " + sim.KeystoneURL() + "\n" + auth +
@@ -526,14 +528,10 @@ func TestProvider_cloudsYAML(t *testing.T) {
 	byID := password + "      project_id: " + vbssim.DefaultProjectID + "\n"
 	var yaml strings.Builder
 	yaml.WriteString("clouds:\n")
-	for _, name := range []string{"cloud", "OS_CLOUD", "region", "interface"} {
-		yaml.WriteString(entry(name, sims[name], byName))
-	}
+	yaml.WriteString(entry("cloud", sims["cloud"], byName))
 	yaml.WriteString(entry("project", sims["project"], byID))
 	yaml.WriteString(entry("appcred", sims["appcred"], "      application_credential_id: "+vbssim.DefaultAppCredID+
 		"\n      application_credential_secret: "+vbssim.DefaultAppCredSecret+"\n", "    auth_type: v3applicationcredential\n"))
-	yaml.WriteString(entry("tls", sims["tls"], byName, "    cacert: "+sims["tls"].TLSFiles().CACert+"\n"))
-	yaml.WriteString(entry("verify", sims["verify"], byName, "    verify: false\n"))
 	file := writeCloudsYAML(t, yaml.String())
 
 	internalPath := func(sim string, project string) []statecheck.StateCheck {
@@ -550,27 +548,6 @@ func TestProvider_cloudsYAML(t *testing.T) {
 			checks: internalPath("cloud", vbssim.DefaultProjectID),
 		},
 		authStep{
-			name: "OS_CLOUD", env: map[string]string{"OS_CLIENT_CONFIG_FILE": file, "OS_CLOUD": "OS_CLOUD"},
-			config: authConfig(nil),
-			checks: internalPath("OS_CLOUD", vbssim.DefaultProjectID),
-		},
-		authStep{
-			name: "region argument over the file's", env: env,
-			config: authConfig(map[string]any{"cloud": "region", "region": vbssim.SecondRegion}),
-			checks: []statecheck.StateCheck{
-				checkProjectIDs(sims["region"], vbssim.DefaultProjectID),
-				checkListedAt(sims["region"], catalogPath(vbssim.SecondRegion, "internal", "v3", vbssim.DefaultProjectID)),
-			},
-		},
-		authStep{
-			name: "endpoint_type argument over the file's interface", env: env,
-			config: authConfig(map[string]any{"cloud": "interface", "endpoint_type": "admin"}),
-			checks: []statecheck.StateCheck{
-				checkProjectIDs(sims["interface"], vbssim.DefaultProjectID),
-				checkListedAt(sims["interface"], catalogPath(vbssim.DefaultRegion, "admin", "v3", vbssim.DefaultProjectID)),
-			},
-		},
-		authStep{
 			name: "project_name argument over the file's project_id", env: env,
 			config: authConfig(map[string]any{
 				"cloud": "project", "project_name": vbssim.OtherProjectName, "project_domain_name": vbssim.DefaultDomainName,
@@ -581,16 +558,6 @@ func TestProvider_cloudsYAML(t *testing.T) {
 			name: "application credential", env: env,
 			config: authConfig(map[string]any{"cloud": "appcred"}),
 			checks: internalPath("appcred", vbssim.DefaultProjectID),
-		},
-		authStep{
-			name: "cacert", env: env,
-			config: authConfig(map[string]any{"cloud": "tls"}),
-			checks: internalPath("tls", vbssim.DefaultProjectID),
-		},
-		authStep{
-			name: "verify: false", env: env,
-			config: authConfig(map[string]any{"cloud": "verify"}),
-			checks: internalPath("verify", vbssim.DefaultProjectID),
 		},
 		authStep{
 			name: "unknown cloud", env: env,
