@@ -10,7 +10,9 @@ import (
 
 // Backup is one backup as the simulator serves it: the raw, JSON-able values, so that a test can
 // state both what goes over the wire and what a client should parse from it.
-// A nil pointer, slice or map is served as JSON null.
+// A nil pointer, slice or map is served as JSON null. Every field but Region and Override is served
+// through its row in members: a new member is its field here plus one row there (and a line in
+// Generate when generated backups should carry it).
 type Backup struct {
 	ID                  string
 	Name                *string
@@ -95,58 +97,92 @@ const (
 	keyProjectV3 = "os-backup-project-attr:project_id"
 )
 
-// knownKeys are the keys encodeBackup may write; Override keys outside it are appended.
-var knownKeys = map[string]bool{
-	"status": true, "description": true, "links": true, "availability_zone": true, "volume_id": true,
-	"fail_reason": true, "id": true, "size": true, "object_count": true, "container": true, "name": true,
-	"created_at": true, "updated_at": true, "data_timestamp": true, keyTenantV2: true, keyProjectV3: true,
-	"service_metadata": true, "has_dependent_backups": true, "snapshot_id": true, "is_incremental": true,
-	"metadata": true, "user_id": true, "encryption_key_id": true,
+// variantSet is a set of variants, one bit each.
+type variantSet uint32
+
+// everyVariant is the set of every variant.
+const everyVariant variantSet = 1<<variantCount - 1
+
+// only is the set of v alone.
+func only(v variant) variantSet { return 1 << v }
+
+// since is v and every later variant: the v3 shapes only ever gain keys.
+func since(v variant) variantSet { return everyVariant &^ (only(v) - 1) }
+
+// has reports whether v is in s.
+func (s variantSet) has(v variant) bool { return s&only(v) != 0 }
+
+// member is one key a backup may be served with.
+type member struct {
+	key      string
+	variants variantSet
+	// omit, when set, leaves the key out of a backup (even an overridden one), as the API example
+	// does with a backup that has no service_metadata.
+	omit func(b *Backup) bool
+	// value appends the key's value as JSON. It gets and returns the buffer rather than an
+	// encoder so that calling it through the table does not move the encoder to the heap.
+	value func(buf []byte, b *Backup) []byte
 }
+
+// members are the keys a backup is served with, in the API example's order. A new member of the
+// served backup is its Backup field plus one row here (and a line in Generate when generated
+// backups should carry it); knownKeys and encodeBackup follow from the table.
+var members = []member{
+	{"status", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendString(buf, b.Status) }},
+	{"description", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.Description) }},
+	{"links", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendLinks(buf, b.Links) }},
+	{"availability_zone", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.AvailabilityZone) }},
+	{"volume_id", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendString(buf, b.VolumeID) }},
+	{"fail_reason", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.FailReason) }},
+	{"id", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendString(buf, b.ID) }},
+	{"size", everyVariant, nil, func(buf []byte, b *Backup) []byte { return strconv.AppendInt(buf, b.Size, 10) }},
+	{"object_count", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendIntPtr(buf, b.ObjectCount) }},
+	{"container", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.Container) }},
+	{"name", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.Name) }},
+	{"created_at", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendString(buf, b.CreatedAt) }},
+	{"updated_at", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.UpdatedAt) }},
+	{"data_timestamp", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.DataTimestamp) }},
+	{keyTenantV2, only(variantV2), nil, func(buf []byte, b *Backup) []byte { return appendString(buf, b.ProjectID) }},
+	{keyProjectV3, since(variantV3Project), nil, func(buf []byte, b *Backup) []byte { return appendString(buf, b.ProjectID) }},
+	{"service_metadata", everyVariant, func(b *Backup) bool { return b.ServiceMetadata == nil }, func(buf []byte, b *Backup) []byte {
+		return appendStringPtr(buf, b.ServiceMetadata)
+	}},
+	{"has_dependent_backups", everyVariant, nil, func(buf []byte, b *Backup) []byte { return strconv.AppendBool(buf, b.HasDependentBackups) }},
+	{"snapshot_id", everyVariant, nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.SnapshotID) }},
+	{"is_incremental", everyVariant, nil, func(buf []byte, b *Backup) []byte { return strconv.AppendBool(buf, b.IsIncremental) }},
+	{"metadata", since(variantV3Metadata), nil, func(buf []byte, b *Backup) []byte { return appendMetadata(buf, b.Metadata) }},
+	{"user_id", since(variantV3UserID), nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.UserID) }},
+	{"encryption_key_id", since(variantV3Encryption), nil, func(buf []byte, b *Backup) []byte { return appendStringPtr(buf, b.EncryptionKeyID) }},
+}
+
+// knownKeys are the keys of members, whichever variant serves them; Override keys outside it are appended.
+var knownKeys = func() map[string]bool {
+	known := make(map[string]bool, len(members))
+	for _, m := range members {
+		known[m.key] = true
+	}
+	return known
+}()
 
 // encodeBackup appends b to buf as one JSON object of variant v, keys in the API example's order.
 // It is called once per backup and variant, so it appends to one buffer rather than building maps.
 func encodeBackup(buf []byte, b *Backup, v variant) []byte {
 	e := objectEncoder{buf: buf, override: b.Override}
 	e.buf = append(e.buf, '{')
-	e.str("status", &b.Status)
-	e.str("description", b.Description)
-	e.links(b.Links)
-	e.str("availability_zone", b.AvailabilityZone)
-	e.str("volume_id", &b.VolumeID)
-	e.str("fail_reason", b.FailReason)
-	e.str("id", &b.ID)
-	e.int("size", &b.Size)
-	e.int("object_count", b.ObjectCount)
-	e.str("container", b.Container)
-	e.str("name", b.Name)
-	e.str("created_at", &b.CreatedAt)
-	e.str("updated_at", b.UpdatedAt)
-	e.str("data_timestamp", b.DataTimestamp)
-	switch {
-	case v == variantV2:
-		e.str(keyTenantV2, &b.ProjectID)
-	case v >= variantV3Project:
-		e.str(keyProjectV3, &b.ProjectID)
+	for i := range members {
+		m := &members[i]
+		if !m.variants.has(v) || m.omit != nil && m.omit(b) {
+			continue
+		}
+		if e.key(m.key) {
+			e.buf = m.value(e.buf, b)
+		}
 	}
-	if b.ServiceMetadata != nil {
-		e.str("service_metadata", b.ServiceMetadata)
-	}
-	e.bool("has_dependent_backups", b.HasDependentBackups)
-	e.str("snapshot_id", b.SnapshotID)
-	e.bool("is_incremental", b.IsIncremental)
-	if v >= variantV3Metadata {
-		e.metadata(b.Metadata)
-	}
-	if v >= variantV3UserID {
-		e.str("user_id", b.UserID)
-	}
-	if v >= variantV3Encryption {
-		e.str("encryption_key_id", b.EncryptionKeyID)
-	}
-	for _, k := range slices.Sorted(maps.Keys(b.Override)) {
-		if !knownKeys[k] {
-			e.key(k)
+	if len(b.Override) > 0 { // sorting the keys of an empty map still allocates
+		for _, k := range slices.Sorted(maps.Keys(b.Override)) {
+			if !knownKeys[k] {
+				e.key(k)
+			}
 		}
 	}
 	return append(e.buf, '}')
@@ -179,74 +215,62 @@ func (e *objectEncoder) key(k string) bool {
 	return true
 }
 
-func (e *objectEncoder) str(k string, v *string) {
-	if !e.key(k) {
-		return
+// appendStringPtr appends *s as a JSON string, or null for nil.
+func appendStringPtr(buf []byte, s *string) []byte {
+	if s == nil {
+		return append(buf, "null"...)
 	}
-	if v == nil {
-		e.buf = append(e.buf, "null"...)
-		return
-	}
-	e.buf = appendString(e.buf, *v)
+	return appendString(buf, *s)
 }
 
-func (e *objectEncoder) int(k string, v *int64) {
-	if !e.key(k) {
-		return
+// appendIntPtr appends *n as a JSON number, or null for nil.
+func appendIntPtr(buf []byte, n *int64) []byte {
+	if n == nil {
+		return append(buf, "null"...)
 	}
-	if v == nil {
-		e.buf = append(e.buf, "null"...)
-		return
-	}
-	e.buf = strconv.AppendInt(e.buf, *v, 10)
+	return strconv.AppendInt(buf, *n, 10)
 }
 
-func (e *objectEncoder) bool(k string, v bool) {
-	if e.key(k) {
-		e.buf = strconv.AppendBool(e.buf, v)
-	}
-}
-
-func (e *objectEncoder) links(links []Link) {
-	if !e.key("links") {
-		return
-	}
+// appendLinks appends links as the API's array of href/rel objects, or null for nil.
+func appendLinks(buf []byte, links []Link) []byte {
 	if links == nil {
-		e.buf = append(e.buf, "null"...)
-		return
+		return append(buf, "null"...)
 	}
-	e.buf = append(e.buf, '[')
+	buf = append(buf, '[')
 	for i, l := range links {
 		if i > 0 {
-			e.buf = append(e.buf, ", "...)
+			buf = append(buf, ", "...)
 		}
-		e.buf = append(e.buf, `{"href": `...)
-		e.buf = appendString(e.buf, l.Href)
-		e.buf = append(e.buf, `, "rel": `...)
-		e.buf = appendString(e.buf, l.Rel)
-		e.buf = append(e.buf, '}')
+		buf = append(buf, `{"href": `...)
+		buf = appendString(buf, l.Href)
+		buf = append(buf, `, "rel": `...)
+		buf = appendString(buf, l.Rel)
+		buf = append(buf, '}')
 	}
-	e.buf = append(e.buf, ']')
+	return append(buf, ']')
 }
 
-func (e *objectEncoder) metadata(m map[string]string) {
-	if !e.key("metadata") {
-		return
-	}
+// appendMetadata appends m as a JSON object with sorted keys, so that an encoding is stable, or null for nil.
+func appendMetadata(buf []byte, m map[string]string) []byte {
 	if m == nil {
-		e.buf = append(e.buf, "null"...)
-		return
+		return append(buf, "null"...)
 	}
-	e.buf = append(e.buf, '{')
-	for i, k := range slices.Sorted(maps.Keys(m)) {
+	var stack [8]string // the keys of a usual backup's metadata, sorted without allocating
+	keys := stack[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	buf = append(buf, '{')
+	for i, k := range keys {
 		if i > 0 {
-			e.buf = append(e.buf, ", "...)
+			buf = append(buf, ", "...)
 		}
-		e.buf = appendString(e.buf, k)
-		e.buf = append(e.buf, ": "...)
-		e.buf = appendString(e.buf, m[k])
+		buf = appendString(buf, k)
+		buf = append(buf, ": "...)
+		buf = appendString(buf, m[k])
 	}
-	e.buf = append(e.buf, '}')
+	return append(buf, '}')
 }
 
 // appendString appends s as a JSON string. It is encoding/json's escaping without its HTML
