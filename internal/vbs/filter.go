@@ -2,6 +2,7 @@ package vbs
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"time"
 )
@@ -20,10 +21,17 @@ type Filter struct {
 	Incremental      *bool             // Backup.Incremental equals it
 }
 
-// Active reports whether f can leave out a backup.
+// Active reports whether f can leave out a backup: whether any of its filters is set (an empty map
+// sets none). It reads the fields rather than naming them, so a new filter is its field and its case
+// in Match; it runs once a walk, not once a backup.
 func (f *Filter) Active() bool {
-	return f.NameRegex != nil || f.SnapshotID != "" || f.AvailabilityZone != "" || f.CreatedAfter != nil ||
-		f.CreatedBefore != nil || len(f.Metadata) > 0 || f.Incremental != nil
+	v := reflect.ValueOf(f).Elem()
+	for i := range v.NumField() {
+		if fv := v.Field(i); !fv.IsZero() && (fv.Kind() != reflect.Map || fv.Len() > 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // Match reports whether b passes every filter of f.

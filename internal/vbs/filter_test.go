@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -421,5 +422,34 @@ func TestSelection_rechecksAPIFiltersOnIDs(t *testing.T) {
 	res, err = c.SelectBackupIDs(context.Background(), ListOpts{Status: "available", VolumeID: "v2", Limit: 1})
 	if err != nil || !slices.Equal(res.IDs, []string{"d"}) || len(res.Unfiltered) != 2 {
 		t.Errorf("limit 1: %v, %+v, %v; want [d] and two filters missed", res.IDs, res.Unfiltered, err)
+	}
+}
+
+// TestFilter_eachFieldFilters: every field of Filter, set alone, makes the filter active and leaves
+// out a backup that has none of the values filtered on, so a field without its case in Match fails.
+func TestFilter_eachFieldFilters(t *testing.T) {
+	if zero := (Filter{Metadata: map[string]string{}}); zero.Active() {
+		t.Error("a filter with nothing set (an empty metadata map) is active")
+	}
+	typ := reflect.TypeFor[Filter]()
+	for i := range typ.NumField() {
+		var f Filter
+		v := reflect.ValueOf(&f).Elem().Field(i)
+		switch v.Kind() {
+		case reflect.String:
+			v.SetString("x")
+		case reflect.Map:
+			v.Set(reflect.ValueOf(map[string]string{"k": "v"}))
+		case reflect.Pointer:
+			v.Set(reflect.New(v.Type().Elem()))
+		default:
+			t.Fatalf("Filter.%s: no test value for a %s", typ.Field(i).Name, v.Kind())
+		}
+		if !f.Active() {
+			t.Errorf("Filter.%s set alone is not active", typ.Field(i).Name)
+		}
+		if f.Match(&Backup{ID: "a"}) {
+			t.Errorf("Filter.%s set alone matches a backup without the value it filters on", typ.Field(i).Name)
+		}
 	}
 }
