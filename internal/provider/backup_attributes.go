@@ -1,7 +1,9 @@
 package provider
 
 // The attributes of one backup, which an element of vbs_backups.backups and vbs_backup share: their
-// schema, their model and the mapping from the API client's Backup, in one place for both.
+// schema, their model and the mapping from the API client's Backup, in one place for both. A new
+// attribute is its field in backupModel plus one row of backupAttributeTable, which holds its name,
+// its schema and its mapping; backupAttributes, setBackupModel and newBackupModel derive from the table.
 
 import (
 	"slices"
@@ -64,62 +66,129 @@ type serviceMetadataModel struct {
 	Extra           map[string]string `tfsdk:"extra"`
 }
 
+// backupAttribute is one attribute of a backup: its name, its schema, and set, which writes the
+// attribute's value from the client's backup into the model, so that the two cannot drift apart.
+type backupAttribute struct {
+	name   string
+	schema schema.Attribute
+	set    func(m *backupModel, b *vbs.Backup)
+}
+
+// backupAttributeTable is every attribute of a backup, each once; TestBackupAttributes_tableMatchesModel
+// holds it to backupModel's tags.
+var backupAttributeTable = []backupAttribute{
+	{"id", str("Backup id."),
+		func(m *backupModel, b *vbs.Backup) { m.ID = types.StringValue(b.ID) }},
+	{"name", str("Backup name."),
+		func(m *backupModel, b *vbs.Backup) { m.Name = types.StringPointerValue(b.Name) }},
+	{"status", str("Backup status, for example `available`."),
+		func(m *backupModel, b *vbs.Backup) { m.Status = types.StringPointerValue(b.Status) }},
+	{"availability_zone", str("Availability zone of the backup."),
+		func(m *backupModel, b *vbs.Backup) { m.AvailabilityZone = types.StringPointerValue(b.AvailabilityZone) }},
+	{"volume_id", str("Id of the backed-up volume (disk)."),
+		func(m *backupModel, b *vbs.Backup) { m.VolumeID = types.StringPointerValue(b.VolumeID) }},
+	{"snapshot_id", str("Id of the snapshot the backup was made from."),
+		func(m *backupModel, b *vbs.Backup) { m.SnapshotID = types.StringPointerValue(b.SnapshotID) }},
+	{"fail_reason", str("Why the backup failed."),
+		func(m *backupModel, b *vbs.Backup) { m.FailReason = types.StringPointerValue(b.FailReason) }},
+	{"container", str("Container that holds the backup."),
+		func(m *backupModel, b *vbs.Backup) { m.Container = types.StringPointerValue(b.Container) }},
+	{"description", str("Description exactly as returned; on Huawei Cloud VBS often a JSON object."),
+		func(m *backupModel, b *vbs.Backup) { m.Description = types.StringPointerValue(b.Description) }},
+	{"description_text", str("`DESC` of a JSON description, else the description itself."),
+		func(m *backupModel, b *vbs.Backup) { m.DescriptionText = types.StringPointerValue(b.DescriptionText) }},
+	{"incremental_requested", boolean("`INC` of a JSON description: whether an incremental backup was requested. Null for a plain description."),
+		func(m *backupModel, b *vbs.Backup) {
+			m.IncrementalRequested = types.BoolPointerValue(b.IncrementalRequested)
+		}},
+	{"size", integer("Size in GB."),
+		func(m *backupModel, b *vbs.Backup) { m.Size = types.Int64PointerValue(b.Size) }},
+	{"object_count", integer("Number of objects the backup occupies in object storage."),
+		func(m *backupModel, b *vbs.Backup) { m.ObjectCount = types.Int64PointerValue(b.ObjectCount) }},
+	{"created_at", timestamp("Creation time"),
+		func(m *backupModel, b *vbs.Backup) { m.CreatedAt = timeValue(b.CreatedAt) }},
+	{"updated_at", timestamp("Last update time"),
+		func(m *backupModel, b *vbs.Backup) { m.UpdatedAt = timeValue(b.UpdatedAt) }},
+	{"data_timestamp", timestamp("Time of the data in the backup"),
+		func(m *backupModel, b *vbs.Backup) { m.DataTimestamp = timeValue(b.DataTimestamp) }},
+	{"tenant_id", str("Project that owns the backup (`os-bak-tenant-attr:tenant_id` on v2, `os-backup-project-attr:project_id` on v3)."),
+		func(m *backupModel, b *vbs.Backup) { m.TenantID = types.StringPointerValue(b.TenantID) }},
+	{"has_dependent_backups", boolean("Whether incremental backups depend on this one."),
+		func(m *backupModel, b *vbs.Backup) {
+			m.HasDependentBackups = types.BoolPointerValue(b.HasDependentBackups)
+		}},
+	{"is_incremental", boolean("Whether this is an incremental backup, exactly as the API returned it."),
+		func(m *backupModel, b *vbs.Backup) { m.IsIncremental = types.BoolPointerValue(b.IsIncremental) }},
+	{"incremental", boolean("Whether this is an incremental backup: `is_incremental` where the API returns a readable one, " +
+		"else `service_metadata.backup_type` (`incremental` is true, `full` false; Huawei Cloud VBS sends no `is_incremental`), else null."),
+		func(m *backupModel, b *vbs.Backup) { m.Incremental = types.BoolPointerValue(b.Incremental) }},
+	{"links", schema.ListNestedAttribute{
+		Computed:            true,
+		MarkdownDescription: "Links to the backup.",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"href": str("URL."),
+			"rel":  str("Relation, `self` or `bookmark`."),
+		}},
+	}, func(m *backupModel, b *vbs.Backup) {
+		if b.Links == nil {
+			return
+		}
+		m.Links = make([]linkModel, len(b.Links))
+		for i, l := range b.Links {
+			m.Links[i] = linkModel{Href: types.StringValue(l.Href), Rel: types.StringValue(l.Rel)}
+		}
+	}},
+	{"metadata", schema.MapAttribute{
+		Computed: true, ElementType: types.StringType,
+		MarkdownDescription: "User metadata (Cinder microversion 3.43 and later); null where the API does not return it.",
+	}, func(m *backupModel, b *vbs.Backup) { m.Metadata = b.Metadata }},
+	{"user_id", str("User who created the backup (Cinder microversion 3.56 and later)."),
+		func(m *backupModel, b *vbs.Backup) { m.UserID = types.StringPointerValue(b.UserID) }},
+	{"encryption_key_id", str("Encryption key id (Cinder microversion 3.64 and later)."),
+		func(m *backupModel, b *vbs.Backup) { m.EncryptionKeyID = types.StringPointerValue(b.EncryptionKeyID) }},
+	{"service_metadata_json", str("`service_metadata` exactly as returned, but for the value of every `VK` member at any " +
+		"depth, however escapes spell its name, which reads `(sensitive)`: the volume key itself is read only on request " +
+		"(`include_volume_keys`, or the ephemeral resource `vbs_backup_volume_key`). " +
+		"Null, with a warning, where the text is not valid JSON and may hold a `VK` key, whose value could not be masked."),
+		func(m *backupModel, b *vbs.Backup) {
+			m.ServiceMetadataJSON = types.StringPointerValue(b.ServiceMetadataJSON)
+		}},
+	{"service_metadata", schema.SingleNestedAttribute{
+		Computed: true,
+		MarkdownDescription: "`service_metadata` parsed (Huawei Cloud VBS); null where it is absent or not a JSON object. " +
+			"Each attribute is null where its key is absent, unless a default is named.",
+		Attributes: serviceMetadataAttributes(),
+	}, func(m *backupModel, b *vbs.Backup) { m.ServiceMetadata = newServiceMetadataModel(b.ServiceMetadata) }},
+}
+
+// backupAttributes is the schema of a backup's attributes, a new map on each call that a data source
+// may add to or replace entries of; the nested attributes within are shared, not to be edited.
 func backupAttributes() map[string]schema.Attribute {
-	str := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
-	boolean := func(d string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: d} }
-	integer := func(d string) schema.Attribute { return schema.Int64Attribute{Computed: true, MarkdownDescription: d} }
-	timestamp := func(d string) schema.Attribute {
-		return str(d + ", RFC 3339 in UTC (`2013-06-27T08:48:03Z`).")
+	attrs := make(map[string]schema.Attribute, len(backupAttributeTable))
+	for _, a := range backupAttributeTable {
+		attrs[a.name] = a.schema
 	}
-	return map[string]schema.Attribute{
-		"id":                    str("Backup id."),
-		"name":                  str("Backup name."),
-		"status":                str("Backup status, for example `available`."),
-		"availability_zone":     str("Availability zone of the backup."),
-		"volume_id":             str("Id of the backed-up volume (disk)."),
-		"snapshot_id":           str("Id of the snapshot the backup was made from."),
-		"fail_reason":           str("Why the backup failed."),
-		"container":             str("Container that holds the backup."),
-		"description":           str("Description exactly as returned; on Huawei Cloud VBS often a JSON object."),
-		"description_text":      str("`DESC` of a JSON description, else the description itself."),
-		"incremental_requested": boolean("`INC` of a JSON description: whether an incremental backup was requested. Null for a plain description."),
-		"size":                  integer("Size in GB."),
-		"object_count":          integer("Number of objects the backup occupies in object storage."),
-		"created_at":            timestamp("Creation time"),
-		"updated_at":            timestamp("Last update time"),
-		"data_timestamp":        timestamp("Time of the data in the backup"),
-		"tenant_id":             str("Project that owns the backup (`os-bak-tenant-attr:tenant_id` on v2, `os-backup-project-attr:project_id` on v3)."),
-		"has_dependent_backups": boolean("Whether incremental backups depend on this one."),
-		"is_incremental":        boolean("Whether this is an incremental backup, exactly as the API returned it."),
-		"incremental": boolean("Whether this is an incremental backup: `is_incremental` where the API returns a readable one, " +
-			"else `service_metadata.backup_type` (`incremental` is true, `full` false; Huawei Cloud VBS sends no `is_incremental`), else null."),
-		"links": schema.ListNestedAttribute{
-			Computed:            true,
-			MarkdownDescription: "Links to the backup.",
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"href": str("URL."),
-				"rel":  str("Relation, `self` or `bookmark`."),
-			}},
-		},
-		"metadata":          schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "User metadata (Cinder microversion 3.43 and later); null where the API does not return it."},
-		"user_id":           str("User who created the backup (Cinder microversion 3.56 and later)."),
-		"encryption_key_id": str("Encryption key id (Cinder microversion 3.64 and later)."),
-		"service_metadata_json": str("`service_metadata` exactly as returned, but for the value of every `VK` member at any " +
-			"depth, however escapes spell its name, which reads `(sensitive)`: the volume key itself is read only on request " +
-			"(`include_volume_keys`, or the ephemeral resource `vbs_backup_volume_key`). " +
-			"Null, with a warning, where the text is not valid JSON and may hold a `VK` key, whose value could not be masked."),
-		"service_metadata": schema.SingleNestedAttribute{
-			Computed: true,
-			MarkdownDescription: "`service_metadata` parsed (Huawei Cloud VBS); null where it is absent or not a JSON object. " +
-				"Each attribute is null where its key is absent, unless a default is named.",
-			Attributes: serviceMetadataAttributes(),
-		},
-	}
+	return attrs
+}
+
+// str, boolean, integer and timestamp are the computed attributes that most of a backup's are.
+func str(d string) schema.Attribute {
+	return schema.StringAttribute{Computed: true, MarkdownDescription: d}
+}
+
+func boolean(d string) schema.Attribute {
+	return schema.BoolAttribute{Computed: true, MarkdownDescription: d}
+}
+
+func integer(d string) schema.Attribute {
+	return schema.Int64Attribute{Computed: true, MarkdownDescription: d}
+}
+
+func timestamp(d string) schema.Attribute {
+	return str(d + ", RFC 3339 in UTC (`2013-06-27T08:48:03Z`).")
 }
 
 func serviceMetadataAttributes() map[string]schema.Attribute {
-	str := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
-	boolean := func(d string) schema.Attribute { return schema.BoolAttribute{Computed: true, MarkdownDescription: d} }
 	number := func(d string) schema.Attribute {
 		return schema.Float64Attribute{Computed: true, MarkdownDescription: d}
 	}
@@ -209,39 +278,22 @@ func unreadableAttributeNames(keys []string, volumeKey string) []string {
 	return names
 }
 
+// newBackupModel maps the client's backup onto a new model.
 func newBackupModel(b *vbs.Backup) backupModel {
-	m := backupModel{
-		backupFilterModel: backupFilterModel{
-			Name: types.StringPointerValue(b.Name), Status: types.StringPointerValue(b.Status),
-			VolumeID: types.StringPointerValue(b.VolumeID), TenantID: types.StringPointerValue(b.TenantID),
-			SnapshotID: types.StringPointerValue(b.SnapshotID), AvailabilityZone: types.StringPointerValue(b.AvailabilityZone),
-			Metadata: b.Metadata, Incremental: types.BoolPointerValue(b.Incremental),
-		},
-		ID:                   types.StringValue(b.ID),
-		FailReason:           types.StringPointerValue(b.FailReason),
-		Container:            types.StringPointerValue(b.Container),
-		Description:          types.StringPointerValue(b.Description),
-		DescriptionText:      types.StringPointerValue(b.DescriptionText),
-		IncrementalRequested: types.BoolPointerValue(b.IncrementalRequested),
-		Size:                 types.Int64PointerValue(b.Size),
-		ObjectCount:          types.Int64PointerValue(b.ObjectCount),
-		CreatedAt:            timeValue(b.CreatedAt),
-		UpdatedAt:            timeValue(b.UpdatedAt),
-		DataTimestamp:        timeValue(b.DataTimestamp),
-		HasDependentBackups:  types.BoolPointerValue(b.HasDependentBackups),
-		IsIncremental:        types.BoolPointerValue(b.IsIncremental),
-		UserID:               types.StringPointerValue(b.UserID),
-		EncryptionKeyID:      types.StringPointerValue(b.EncryptionKeyID),
-		ServiceMetadataJSON:  types.StringPointerValue(b.ServiceMetadataJSON),
-	}
-	if b.Links != nil {
-		m.Links = make([]linkModel, len(b.Links))
-		for i, l := range b.Links {
-			m.Links[i] = linkModel{Href: types.StringValue(l.Href), Rel: types.StringValue(l.Rel)}
-		}
-	}
-	m.ServiceMetadata = newServiceMetadataModel(b.ServiceMetadata)
+	var m backupModel
+	setBackupModel(&m, b)
 	return m
+}
+
+// setBackupModel makes *m the model of the client's backup, attribute by attribute of the table. The
+// fast path calls it once for each of up to 100,000 backups into one model it reuses: a loop of calls
+// and no map or reflection, and no allocation of a model per backup, as a local model handed to the
+// table's functions would be.
+func setBackupModel(m *backupModel, b *vbs.Backup) {
+	*m = backupModel{}
+	for i := range backupAttributeTable {
+		backupAttributeTable[i].set(m, b)
+	}
 }
 
 // newServiceMetadataModel maps parsed service_metadata onto the attributes that vbs_backups,

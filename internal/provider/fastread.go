@@ -136,12 +136,12 @@ func compileBackup(t tftypes.Type) (*tfstate.Encoder, error) {
 	return tfstate.Compile(l.ElementType, reflect.TypeFor[backupModel]())
 }
 
-// writeBackups appends the backups of a page to the backups list, through newBackupModel, the
+// writeBackups appends the backups of a page to the backups list, through setBackupModel, the
 // framework path's own mapping.
 func (w *backupsEncoders) writeBackups(ctx context.Context, backups *tfstate.List, page []vbs.Backup) error {
 	var m backupModel
 	for i := range page {
-		m = newBackupModel(&page[i])
+		setBackupModel(&m, &page[i])
 		if err := backups.Append(ctx, &m); err != nil {
 			return err
 		}
