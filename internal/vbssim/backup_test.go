@@ -139,18 +139,3 @@ func TestMembers_everyServedFieldOfBackupHasItsOwnRow(t *testing.T) {
 		fieldOf[changed[0]] = name
 	}
 }
-
-// The encoder runs once per backup and variant over 100,000 backups: a map, a sorted copy of keys
-// or an encoder moved to the heap per backup would show here.
-func TestEncodeBackup_allocatesNothingWithoutOverrides(t *testing.T) {
-	backups := Generate(50, 9, "p")
-	backups[0].Metadata = map[string]string{"owner": "team-1", "env": "prod", "tier": "gold"} // whatever the generator drew
-	buf := make([]byte, 0, 1<<16)
-	for v := range variantCount {
-		for i := range backups {
-			if n := testing.AllocsPerRun(10, func() { buf = encodeBackup(buf[:0], &backups[i], v) }); n != 0 {
-				t.Fatalf("variant %d, backup %s: %v allocations", v, backups[i].ID, n)
-			}
-		}
-	}
-}
