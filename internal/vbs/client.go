@@ -103,7 +103,7 @@ func (c *Client) SelectBackupIDs(ctx context.Context, opts ListOpts) (*IDsResult
 	switch {
 	case !opts.Filter.Active() && !opts.hasAPIFilter() && !opts.readsProject():
 		pages, err = walk(ctx, c, opts, func(j *idMember) bool {
-			res.IDs = append(res.IDs, j.ID.v)
+			res.IDs = append(res.IDs, j.id.v)
 			return true
 		}, nil, &count)
 	case !opts.Filter.Active() && !opts.readsProject():
@@ -140,6 +140,7 @@ type IDsResult struct {
 // decodedBackup is a backup decoded, in full or in part, that can tell its id.
 type decodedBackup[T any] interface {
 	*T
+	json.Unmarshaler
 	backupID() (string, bool)
 }
 

@@ -62,29 +62,32 @@ func (j *backupJSON) finish() {
 	b.Unreadable = append(b.Unreadable, smUnreadable...)
 }
 
-// scan reads the members of set from raw (valid JSON, which encoding/json checked before handing
-// it over) as encoding/json would decode them into a struct with their keys as tags: keys match
-// exactly, else case-insensitively, the last of repeated keys wins, null is no backup at all, and a
-// value other than an object is the same type error.
+// scan reads the members of set from raw into j (see scanMembers).
 func (j *backupJSON) scan(raw []byte, set *memberSet) error {
+	return scanMembers(raw, set, func(i int, v []byte) {
+		if backupMembers[i].read(j, v) {
+			j.bad |= 1 << i
+		} else {
+			j.bad &^= 1 << i
+		}
+	})
+}
+
+// scanMembers hands read each member of set in the backup raw (valid JSON, checked before), with
+// its row in backupMembers, as encoding/json would decode them into a struct with their keys as
+// tags: keys match exactly, else case-insensitively, the last of repeated keys wins, null is no
+// backup at all, and a value other than an object is the same type error.
+func scanMembers(raw []byte, set *memberSet, read func(row int, v []byte)) error {
 	raw = bytes.TrimSpace(raw)
 	switch {
 	case string(raw) == "null":
 		return nil
 	case !isObject(raw):
-		kind := map[byte]string{'"': "string", '[': "array", 't': "bool", 'f': "bool"}[raw[0]]
-		if kind == "" {
-			kind = "number"
-		}
-		return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[Backup]()}
+		return &json.UnmarshalTypeError{Value: jsonKind(raw), Type: reflect.TypeFor[Backup]()}
 	}
 	for key, v := range each(raw) {
 		if i := set.lookup(key); i >= 0 {
-			if backupMembers[i].read(j, v) {
-				j.bad |= 1 << i
-			} else {
-				j.bad &^= 1 << i
-			}
+			read(i, v)
 		}
 	}
 	return nil
@@ -213,6 +216,7 @@ type memberSet struct {
 // Which members each decoder reads.
 var (
 	allMembers   = membersWhere(func(*member) bool { return true })
+	idSet        = membersWhere(func(m *member) bool { return m.key == "id" })
 	selectionSet = membersWhere(func(m *member) bool { return m.selection })
 	apiFilterSet = membersWhere(func(m *member) bool { return m.key == "id" || isAPIFilter(m.key) })
 )
@@ -252,12 +256,16 @@ func isAPIFilter(key string) bool {
 	return false
 }
 
-// idMember is a backup decoded for its id alone: listing ids then skips the rest of each backup.
-type idMember struct {
-	ID textField `json:"id"`
+// idMember is a backup decoded for its id alone: listing ids then skips the rest of each backup,
+// and keeps nothing else of it.
+type idMember struct{ id field[string] }
+
+func (j *idMember) UnmarshalJSON(raw []byte) error {
+	j.id = field[string]{}
+	return scanMembers(raw, &idSet, func(_ int, v []byte) { j.id.read(v, parseText) })
 }
 
-func (j *idMember) backupID() (string, bool) { return j.ID.v, j.ID.set && j.ID.v != "" }
+func (j *idMember) backupID() (string, bool) { return j.id.v, j.id.v != "" }
 
 // apiFilterMembers is a backup decoded for its id and the members of the API's own filters
 // (apiFilters): listing ids with those filters alone checks them again for little more than the
@@ -306,6 +314,9 @@ func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 // smallest text a server can send for one, so a page of tiny duplicates would otherwise cost many
 // times its size. When yield reports that it kept the backup, the next one is decoded into a new T;
 // otherwise the same T is reused. The error says what is wrong with the body; the caller adds where it came from.
+//
+// The body is checked once, whole, and then read with the package's scanner: encoding/json's
+// decoder would scan each backup twice more before handing it over.
 func decodePage[T any, P decodedBackup[T]](body []byte, yield func(i int, b P) (kept bool, err error)) (int, string, error) {
 	if !validJSON(body) {
 		// encoding/json says what is wrong and where; it checks the whole body before decoding any.
@@ -315,47 +326,30 @@ func decodePage[T any, P decodedBackup[T]](body []byte, yield func(i int, b P) (
 		}
 		return 0, "", fmt.Errorf("not valid JSON: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	tok, err := dec.Token()
-	if err != nil {
-		return 0, "", fmt.Errorf("not valid JSON: %w", err)
-	}
-	if tok == nil {
+	page := bytes.TrimSpace(body)
+	switch {
+	case string(page) == "null":
 		return 0, "", errors.New(`not a page of backups: no "backups" list`)
-	}
-	if tok != json.Delim('{') {
-		return 0, "", fmt.Errorf("not a page of backups: JSON %s at the top level", jsonKind(tok))
+	case page[0] != '{':
+		return 0, "", fmt.Errorf("not a page of backups: JSON %s at the top level", jsonKind(page))
 	}
 	n, next, hasList := 0, "", false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return n, "", fmt.Errorf("not valid JSON: %w", err)
-		}
-		switch key {
+	for key, v := range each(page) {
+		switch string(key) {
 		case "backups":
 			if hasList {
 				return n, "", errors.New(`not a page of backups: two "backups" lists`)
 			}
-			if hasList, err = decodeBackupList(dec, &n, yield); err != nil {
+			var err error
+			if hasList, err = decodeBackupList(v, &n, yield); err != nil {
 				return n, "", err
 			}
 		case "backups_links":
 			var links linksField
-			if err := dec.Decode(&links); err != nil || links.bad {
+			if _ = links.UnmarshalJSON(v); links.bad {
 				return n, "", errors.New(`not a page of backups: "backups_links" is not a list of links`)
 			}
-			next = ""
-			for _, l := range links.v {
-				if l.Rel == "next" && l.Href != "" {
-					next = l.Href
-					break
-				}
-			}
-		default:
-			if err := dec.Decode(new(skipValue)); err != nil {
-				return n, "", fmt.Errorf("not valid JSON: %w", err)
-			}
+			next = nextLink(links.v)
 		}
 	}
 	if !hasList {
@@ -364,59 +358,65 @@ func decodePage[T any, P decodedBackup[T]](body []byte, yield func(i int, b P) (
 	return n, next, nil
 }
 
-// decodeBackupList reads the value of "backups", counting its elements in n; it reports false for
-// null, which is no list.
-func decodeBackupList[T any, P decodedBackup[T]](dec *json.Decoder, n *int, yield func(int, P) (bool, error)) (bool, error) {
-	tok, err := dec.Token()
+// nextLink is the href of the first non-empty next link, "" for none.
+func nextLink(links []Link) string {
+	for _, l := range links {
+		if l.Rel == "next" && l.Href != "" {
+			return l.Href
+		}
+	}
+	return ""
+}
+
+// decodeBackupList reads list, the value of "backups", counting its elements in n; it reports
+// false for null, which is no list.
+func decodeBackupList[T any, P decodedBackup[T]](list []byte, n *int, yield func(int, P) (bool, error)) (bool, error) {
 	switch {
-	case err != nil:
-		return false, fmt.Errorf("not valid JSON: %w", err)
-	case tok == nil:
+	case string(list) == "null":
 		return false, nil
-	case tok != json.Delim('['):
-		return false, fmt.Errorf(`not a page of backups: JSON %s at "backups"`, jsonKind(tok))
+	case list[0] != '[':
+		return false, fmt.Errorf(`not a page of backups: JSON %s at "backups"`, jsonKind(list))
 	}
 	item := P(new(T))
-	for ; dec.More(); *n++ {
+	for _, raw := range each(list) {
 		if *n == maxPageBackups {
 			return true, fmt.Errorf("the page holds more than %d backups", maxPageBackups)
 		}
-		if err := dec.Decode(item); err != nil {
+		if err := item.UnmarshalJSON(raw); err != nil {
+			// Only the page's own structure can mismatch: every member of a backup reads tolerantly.
 			var typeErr *json.UnmarshalTypeError
 			if errors.As(err, &typeErr) {
-				// Only the page's own structure can mismatch: every field of a backup reads tolerantly.
 				return true, fmt.Errorf(`not a page of backups: JSON %s at "backups"`, typeErr.Value)
 			}
-			return true, fmt.Errorf("not valid JSON: %w", err)
+			return true, err
 		}
 		kept, err := yield(*n, item)
 		if err != nil {
 			return true, err
 		}
+		*n++
 		if kept {
 			item = P(new(T))
 		} else {
 			*item = *new(T)
 		}
 	}
-	_, err = dec.Token() // the closing bracket
-	return true, err
+	return true, nil
 }
 
-// jsonKind names the kind of JSON value that starts with tok, as encoding/json's type errors do; a
-// scalar is a whole token.
-func jsonKind(tok json.Token) string {
-	switch tok {
-	case json.Delim('{'):
+// jsonKind names the kind of the valid JSON value raw as encoding/json's type errors do.
+func jsonKind(raw []byte) string {
+	switch raw[0] {
+	case '{':
 		return "object"
-	case json.Delim('['):
+	case '[':
 		return "array"
-	}
-	switch tok.(type) {
-	case string:
+	case '"':
 		return "string"
-	case bool:
+	case 't', 'f':
 		return "bool"
+	case 'n':
+		return "null"
 	}
 	return "number"
 }

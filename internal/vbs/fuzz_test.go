@@ -36,6 +36,10 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`<html>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, next, err := decodeAll[backupJSON](body)
+		// A valid page is read as encoding/json's decoder reads it, token by token.
+		if json.Valid(body) {
+			comparePageWithReference(t, body, items, next, err)
+		}
 		// The scanner matches members as encoding/json matches a struct's fields.
 		ref, nextRef, errRef := decodeAll[referenceBackup](body)
 		if fmt.Sprint(err) != fmt.Sprint(errRef) || next != nextRef || len(ref) != len(items) {
@@ -138,6 +142,128 @@ func (j *referenceBackup) UnmarshalJSON(raw []byte) error {
 	}
 	j.finish()
 	return nil
+}
+
+// comparePageWithReference requires what decodePage made of body (items, next, err) to be what
+// referencePage makes of it.
+func comparePageWithReference(t *testing.T, body []byte, items []backupJSON, next string, err error) {
+	t.Helper()
+	var refItems []backupJSON
+	refN, refNext, refErr := referencePage(body, func(_ int, b *backupJSON) (bool, error) {
+		refItems = append(refItems, *b)
+		return false, nil
+	})
+	if fmt.Sprint(err) != fmt.Sprint(refErr) || next != refNext || len(items) != refN || len(refItems) != refN {
+		t.Fatalf("decodePage and encoding/json's decoder disagree: %v / %v, %q / %q, %d / %d backups", err, refErr, next, refNext, len(items), refN)
+	}
+	for i := range refItems {
+		if got, want := items[i].backup(), refItems[i].backup(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("backup %d: decodePage %+v, encoding/json's decoder %+v", i, got, want)
+		}
+	}
+}
+
+// referencePage is the page decoder as encoding/json's Decoder reads a page, token by token, each
+// backup handed over by encoding/json: decodePage must agree with it on every valid JSON body.
+func referencePage[T any, P decodedBackup[T]](body []byte, yield func(i int, b P) (kept bool, err error)) (int, string, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	tok, err := dec.Token()
+	if err != nil {
+		return 0, "", fmt.Errorf("not valid JSON: %w", err)
+	}
+	if tok == nil {
+		return 0, "", errors.New(`not a page of backups: no "backups" list`)
+	}
+	if tok != json.Delim('{') {
+		return 0, "", fmt.Errorf("not a page of backups: JSON %s at the top level", tokenKind(tok))
+	}
+	n, next, hasList := 0, "", false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return n, "", fmt.Errorf("not valid JSON: %w", err)
+		}
+		switch key {
+		case "backups":
+			if hasList {
+				return n, "", errors.New(`not a page of backups: two "backups" lists`)
+			}
+			if hasList, err = referenceList(dec, &n, yield); err != nil {
+				return n, "", err
+			}
+		case "backups_links":
+			var links linksField
+			if err := dec.Decode(&links); err != nil || links.bad {
+				return n, "", errors.New(`not a page of backups: "backups_links" is not a list of links`)
+			}
+			next = nextLink(links.v)
+		default:
+			if err := dec.Decode(new(skipValue)); err != nil {
+				return n, "", fmt.Errorf("not valid JSON: %w", err)
+			}
+		}
+	}
+	if !hasList {
+		return n, "", errors.New(`not a page of backups: no "backups" list`)
+	}
+	return n, next, nil
+}
+
+// referenceList reads the value of "backups", counting its elements in n; it reports false for
+// null, which is no list.
+func referenceList[T any, P decodedBackup[T]](dec *json.Decoder, n *int, yield func(int, P) (bool, error)) (bool, error) {
+	tok, err := dec.Token()
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("not valid JSON: %w", err)
+	case tok == nil:
+		return false, nil
+	case tok != json.Delim('['):
+		return false, fmt.Errorf(`not a page of backups: JSON %s at "backups"`, tokenKind(tok))
+	}
+	item := P(new(T))
+	for ; dec.More(); *n++ {
+		if *n == maxPageBackups {
+			return true, fmt.Errorf("the page holds more than %d backups", maxPageBackups)
+		}
+		if err := dec.Decode(item); err != nil {
+			var typeErr *json.UnmarshalTypeError
+			if errors.As(err, &typeErr) {
+				// Only the page's own structure can mismatch: every field of a backup reads tolerantly.
+				return true, fmt.Errorf(`not a page of backups: JSON %s at "backups"`, typeErr.Value)
+			}
+			return true, fmt.Errorf("not valid JSON: %w", err)
+		}
+		kept, err := yield(*n, item)
+		if err != nil {
+			return true, err
+		}
+		if kept {
+			item = P(new(T))
+		} else {
+			*item = *new(T)
+		}
+	}
+	_, err = dec.Token() // the closing bracket
+	return true, err
+}
+
+// tokenKind names the kind of JSON value that starts with tok, as encoding/json's type errors do; a
+// scalar is a whole token.
+func tokenKind(tok json.Token) string {
+	switch tok {
+	case json.Delim('{'):
+		return "object"
+	case json.Delim('['):
+		return "array"
+	}
+	switch tok.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "bool"
+	}
+	return "number"
 }
 
 func FuzzParseTimestamp(f *testing.F) {

@@ -1,8 +1,9 @@
 package vbs
 
-// A small JSON scanner for the documents inside a backup (service_metadata, description, links,
-// metadata). encoding/json would need a map[string]json.RawMessage per document, or a validation
-// pass and a decoder per string, and those dominated decoding a page.
+// A small JSON scanner for pages, their backups and the documents inside a backup
+// (service_metadata, description, links, metadata). encoding/json would scan each backup twice
+// before handing it over, and need a map[string]json.RawMessage per document, or a validation pass
+// and a decoder per string; those dominated decoding a page.
 
 import (
 	"bytes"

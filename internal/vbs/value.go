@@ -39,13 +39,10 @@ func (f *field[T]) ptr() *T {
 	return &f.v
 }
 
-type (
-	textField struct{ field[string] }
-	intField  struct{ field[int64] }
-)
+// intField is a whole number read tolerantly by encoding/json.
+type intField struct{ field[int64] }
 
-func (f *textField) UnmarshalJSON(raw []byte) error { f.read(raw, parseText); return nil }
-func (f *intField) UnmarshalJSON(raw []byte) error  { f.read(raw, parseInt); return nil }
+func (f *intField) UnmarshalJSON(raw []byte) error { f.read(raw, parseInt); return nil }
 
 // mapField is a JSON object read as a map of strings (see valueText); anything else is bad.
 type mapField struct {
