@@ -35,11 +35,6 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*vbsProvider)(nil)
 )
 
-// New returns a constructor of the provider, as providerserver expects.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return newProvider(version) }
-}
-
 type vbsProvider struct {
 	version string
 	// clients are the ones Configure made, kept for the fast read path, which answers outside the framework.
